@@ -1,0 +1,37 @@
+/*
+ * parse.h — Falco JSON (raw Falco lines and falcosidekick payloads) into
+ * compact events.
+ *
+ * Every byte here is attacker-controlled. event_parse() never fails: input
+ * that is not a Falco event (invalid JSON, truncated, not an object, too
+ * deeply nested) becomes an EV_UNPARSED record that keeps the raw bytes and
+ * says why in `error`. Invalid UTF-8 is replaced by U+FFFD for parsing (the
+ * raw bytes stay untouched) and the event is flagged EV_REPAIRED.
+ *
+ * Ownership: returns a new event owned by the caller (event_free()).
+ * Thread safety: may be called from any number of threads at once.
+ */
+#ifndef SOCTERM_PARSE_H
+#define SOCTERM_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/event.h"
+
+/* Must be called once before any thread starts (seeds jansson's hashing). */
+void parse_init(void);
+
+/* Parses one event. `subject` may be NULL (file sources). `recv_ns` is the
+ * arrival time, used when the event carries no usable time. A trailing
+ * newline (and CR) is ignored. */
+struct event *event_parse(const char *raw, size_t len, const char *subject, int64_t recv_ns);
+
+/* Parses RFC 3339 time ("2024-05-01T10:00:00.123456789Z", 0-9 fraction
+ * digits, Z or +hh:mm / -hh:mm) into UTC nanoseconds. 0 or -1. */
+int parse_rfc3339(const char *s, size_t n, int64_t *ns);
+
+/* The NATS subject Falco publishers use: "falco.<priority>.<rule_slug>". */
+char *falco_subject(const char *priority, const char *rule);
+
+#endif
