@@ -142,7 +142,7 @@ tsan-run:
 DEB_PKGS := build-essential pkg-config libncurses-dev libreadline-dev libnats-dev nats-server \
             libjansson-dev libcurl4-openssl-dev libsqlite3-dev libpcre2-dev libxxhash-dev \
             libcmocka-dev libmicrohttpd-dev libgnutls28-dev tmux groff-base openssl perl \
-            clang libclang-rt-14-dev locales procps
+            clang libclang-rt-14-dev locales procps curl jq
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \

@@ -73,8 +73,7 @@ wait_for() {
 
 # free_port: a TCP port on 127.0.0.1 nobody listens on right now.
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
-		perl -MIO::Socket::INET -e 'my $s=IO::Socket::INET->new(Listen=>1,LocalAddr=>"127.0.0.1",LocalPort=>0) or die; print $s->sockport,"\n"'
+	perl -MIO::Socket::INET -e 'my $s=IO::Socket::INET->new(Listen=>1,LocalAddr=>"127.0.0.1",LocalPort=>0) or die; print $s->sockport,"\n"'
 }
 
 # port_open PORT: true if something accepts TCP connections on 127.0.0.1:PORT.
