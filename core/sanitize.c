@@ -203,6 +203,8 @@ static size_t width_of(const unsigned char *p, size_t n)
 
 int text_width(const char *s, size_t n)
 {
+	if (!n)
+		return 0;
 	size_t cols = width_of((const unsigned char *)s, n);
 	return cols > INT_MAX ? INT_MAX : (int)cols;
 }
@@ -329,6 +331,8 @@ void sanitize(const char *s, size_t n, unsigned flags, struct sbuf *out)
 	size_t tab_from = out->len;
 	size_t i = 0;
 
+	if (!n) /* s may be NULL then, and NULL + 0 is undefined */
+		return;
 	while (i < n) {
 		size_t k = clean_prefix(p + i, n - i, flags);
 		if (k)
@@ -341,7 +345,7 @@ void sanitize(const char *s, size_t n, unsigned flags, struct sbuf *out)
 
 bool sanitize_is_clean(const char *s, size_t n, unsigned flags)
 {
-	return clean_prefix((const unsigned char *)s, n, flags) == n;
+	return !n || clean_prefix((const unsigned char *)s, n, flags) == n;
 }
 
 /* ---- output contract ----------------------------------------------------- */

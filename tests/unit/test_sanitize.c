@@ -395,6 +395,15 @@ static void test_long_input(void **state)
 static void test_is_clean(void **state)
 {
 	(void)state;
+	/* An empty value may come as (NULL, 0). */
+	struct sbuf out = SBUF_INIT;
+	sanitize(NULL, 0, 0, &out);
+	assert_int_equal(out.len, 0);
+	assert_true(sanitize_is_clean(NULL, 0, ONE));
+	assert_int_equal(text_width(NULL, 0), 0);
+	assert_int_equal(text_fit(NULL, 0, 5, NULL), 0);
+	assert_null(sanitize_check_output(NULL, 0, 0, NULL));
+
 	assert_true(sanitize_is_clean("", 0, 0));
 	assert_true(sanitize_is_clean("plain text 123", 14, ONE));
 	assert_true(sanitize_is_clean("two\nlines", 9, 0));
