@@ -367,12 +367,13 @@ static size_t prefix_tod(const char *s, size_t n, const char *prio, size_t plen,
  * ("HH:MM:SS[.f]" or an ISO date-time) then ": " and a priority word. */
 static size_t prefix_other(const char *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n && i < 64 && (isdigit((unsigned char)s[i]) || strchr("-:.+TZ", s[i])))
-		i++;
-	if (i < 8 || i + 2 > n || s[i] != ':' || s[i + 1] != ' ')
+	const char *sep = memmem(s, MIN(n, 48), ": ", 2);
+	if (!sep || sep - s < 8)
 		return 0;
-	size_t w = i + 2, e = w;
+	for (const char *p = s; p < sep; p++)
+		if (!isdigit((unsigned char)*p) && !strchr("-:.+TZ", *p))
+			return 0;
+	size_t w = (size_t)(sep - s) + 2, e = w;
 	while (e < n && isalpha((unsigned char)s[e]))
 		e++;
 	if (e == w || e >= n || s[e] != ' ' || prio_parse(s + w, e - w) == PRIO_UNKNOWN)

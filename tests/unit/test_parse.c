@@ -353,6 +353,36 @@ static void test_time_formats(void **state)
 	}
 }
 
+/* The prefix is stripped for the list in each form Falco writes, and only then. */
+static void test_message_prefix(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *out, *msg;
+	} cases[] = {
+		{ "10:00:00.123456789: Critical x=sh", "x=sh" },
+		{ "2024-05-07T18:54:19.341081180+0000: Critical x=sh", "x=sh" },
+		{ "2024-05-07T18:54:19Z: Warning x", "x" },
+		{ "Falco internal: syscall event drop", "Falco internal: syscall event drop" },
+		{ "Warning Potential drift", "Warning Potential drift" },
+		{ "10:00:00.123456789: Bogus x", "10:00:00.123456789: Bogus x" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		json_t *o = json_pack("{s:s, s:s, s:s}", "rule", "r", "priority", "Critical", "output",
+				      cases[i].out);
+		char *js = json_dumps(o, 0);
+		struct event *ev = parse(js);
+		char *msg = message_of(ev), *out = output_of(ev);
+		assert_string_equal(msg, cases[i].msg);
+		assert_string_equal(out, cases[i].out);
+		free(msg);
+		free(out);
+		event_free(ev);
+		free(js);
+		json_decref(o);
+	}
+}
+
 static void test_ids(void **state)
 {
 	(void)state;
@@ -529,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_huge_line),
 		cmocka_unit_test(test_time_formats),
+		cmocka_unit_test(test_message_prefix),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_subject),
 		cmocka_unit_test(test_output_roundtrip),
