@@ -28,10 +28,12 @@ tui_start() {
 		*) break ;;
 		esac
 	done
-	_cmd="exec env TERM=${TUI_TERM:-xterm-256color} LC_ALL=${TUI_LC:-C.UTF-8} $_envs $(printf '%q ' "$SOCTERM" "$@")"
+	# socterm runs under a shell that records its pid and exit status (tmux
+	# reports a dead pane before it has reaped the process).
+	_cmd="env TERM=${TUI_TERM:-xterm-256color} LC_ALL=${TUI_LC:-C.UTF-8} $_envs sh -c 'echo \$\$ > $(printf '%q' "$T/tui-pid"); exec \"\$0\" \"\$@\"' $(printf '%q ' "$SOCTERM" "$@"); echo \$? > $(printf '%q' "$T/tui-status")"
 	_tmux kill-server 2>/dev/null
 	: > "$TUI_LOG"
-	rm -f "$T/tui-go"
+	rm -f "$T/tui-go" "$T/tui-pid" "$T/tui-status"
 	# The pane waits until output logging is attached, then execs socterm.
 	_tmux new-session -d -s t -x "$_w" -y "$_h" \
 		"while [ ! -e $(printf '%q' "$T/tui-go") ]; do sleep 0.01; done; $_cmd"
@@ -51,6 +53,6 @@ tui_wait() { wait_for "${2:-10}" "screen shows '$1'" _tui_has "$1" || { tui_scre
 tui_wait_re() { wait_for "${2:-10}" "screen matches /$1/" _tui_has_re "$1" || { tui_screen | sed 's/^/#| /'; return 1; }; }
 tui_wait_gone() { wait_for "${2:-10}" "screen no longer shows '$1'" _tui_hasnt "$1" || { tui_screen | sed 's/^/#| /'; return 1; }; }
 tui_resize() { _tmux resize-window -t t -x "$1" -y "$2"; }
-tui_dead() { [ "$(_tmux display-message -p -t t '#{pane_dead}' 2>/dev/null)" = 1 ] && [ -n "$(tui_status)" ]; }
-tui_status() { _tmux display-message -p -t t '#{pane_dead_status}'; }
-tui_pid() { _tmux display-message -p -t t '#{pane_pid}'; }
+tui_dead() { [ -s "$T/tui-status" ]; }
+tui_status() { cat "$T/tui-status" 2>/dev/null; }
+tui_pid() { wait_for 5 "socterm started" test -s "$T/tui-pid" && cat "$T/tui-pid"; }
