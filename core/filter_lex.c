@@ -225,19 +225,19 @@ static void put_utf8(struct fdstr *d, size_t *cap, uint32_t cp, size_t src)
 }
 
 /* \uXXXX, with a following \uXXXX for a surrogate pair. Returns the number
- * of source bytes used after the backslash, 0 on error. */
+ * of source bytes used, backslash included; 0 on error. */
 static size_t decode_u(struct fparser *p, size_t bs, struct fdstr *d, size_t *cap)
 {
 	uint32_t cp;
 	if (!hexn(p, bs + 2, 4, &cp))
 		return 0;
-	size_t used = 5;
+	size_t used = 6;
 	if (cp >= 0xD800 && cp <= 0xDBFF) {
 		uint32_t lo;
 		if (bs + 7 < p->n && p->s[bs + 6] == '\\' && p->s[bs + 7] == 'u' &&
 		    hexn(p, bs + 8, 4, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
 			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			used = 11;
+			used = 12;
 		} else {
 			return 0;
 		}

@@ -286,6 +286,13 @@ static struct fnode *presence_term(struct fparser *p, const struct fieldspec *fs
 	return n;
 }
 
+/* Severity rank: debug 0 .. emergency 7, unknown 8 - above emergency, so
+ * "priority>=warning" keeps events whose priority nobody knows. */
+static int prio_rank(enum prio p)
+{
+	return p == PRIO_UNKNOWN ? PRIO_DEBUG + 1 : PRIO_DEBUG - (int)p;
+}
+
 static struct fnode *prio_term(struct fparser *p, size_t op_at, enum fop op)
 {
 	if (is_regex_op(op))
@@ -300,12 +307,10 @@ static struct fnode *prio_term(struct fparser *p, size_t op_at, enum fop op)
 		return NULL;
 	}
 	filter_dstr_free(&d);
-	/* Severity rank: debug 0 .. emergency 7, unknown 8 (above emergency,
-	 * so "priority>=warning" keeps events whose priority nobody knows). */
-	int want = PRIO_UNKNOWN - (int)v;
+	int want = prio_rank(v);
 	uint16_t mask = 0;
 	for (int q = 0; q < PRIO_COUNT; q++) {
-		int r = PRIO_UNKNOWN - q;
+		int r = prio_rank((enum prio)q);
 		bool in = op == OP_EQ ? r == want : op == OP_NE ? r != want : op == OP_LT ? r < want :
 			  op == OP_LE ? r <= want : op == OP_GT ? r > want : r >= want;
 		if (in)
@@ -568,7 +573,7 @@ static struct fnode *since_prefix(struct fparser *p, size_t at)
 		n->u.time.lo = lo;
 		n->u.time.hi = INT64_MAX;
 	} else {
-		filter_perr_hint(p, at + 6, "expected e.g. 90s, 15m, 2h, 1d, 1w, or a time",
+		filter_perr_hint(p, at, "expected e.g. 90s, 15m, 2h, 1d, 1w, or a time",
 				 "invalid duration '%s'", d.s);
 	}
 	filter_dstr_free(&d);
@@ -671,6 +676,10 @@ static struct fnode *parse_primary(struct fparser *p, const char *ctx)
 	}
 	if (op != OP_NONE) {
 		filter_perr(p, at, "expected a field name before '%s'", filter_op_text(op));
+		return NULL;
+	}
+	if (filter_lex_word_is(p, at, "and") || filter_lex_word_is(p, at, "or")) {
+		filter_perr(p, at, "unexpected '%.*s'", (int)filter_lex_word_len(p, at), p->s + at);
 		return NULL;
 	}
 	if (c == '"' || c == '\'') {
