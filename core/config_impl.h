@@ -8,6 +8,8 @@
 #ifndef SOCTERM_CONFIG_IMPL_H
 #define SOCTERM_CONFIG_IMPL_H
 
+#include <stdlib.h>
+
 #include "core/config.h"
 #include "core/options.h"
 
@@ -44,6 +46,33 @@ static inline size_t opt_index(const struct opt *o)
 {
 	return (size_t)(o - config_opts);
 }
+
+static inline void config_set_str(char **f, char *v)
+{
+	free(*f);
+	*f = v;
+}
+
+/* config_value.c */
+void *config_field(struct config *c, const struct opt *o);   /* where o is stored */
+const struct opt *config_opt(const char *name);              /* must exist */
+bool config_is_string_type(int type);
+char *config_expand_tilde(const char *path);                 /* caller frees */
+/* $VAR/socterm<leaf>, else ~/<fallback>/socterm<leaf>. Caller frees. */
+char *config_xdg_path(const char *var, const char *fallback, const char *leaf);
+/* Checks v and stores it. Returns NULL, or why it is wrong (malloc'd, without
+ * location: the caller knows where the value came from). */
+char *config_set_value(struct config *c, const struct opt *o, const char *v);
+/* config_set_value() and, on success, records the origin. */
+char *config_apply(struct config *c, const struct opt *o, const char *v, struct origin org);
+
+/* config_file.c: reads and applies a config file (EXIT_* code). */
+int config_load_file(struct config *c, const char *path, bool must_exist, char **err);
+
+/* config_cli.c: collects and checks argv (EXIT_* code); applies it later. */
+int config_cli_scan(struct config *c, int argc, char **argv, char **err);
+int config_load_cli(struct config *c, char **err);
+void config_cli_push(struct config_priv *p, const struct opt *o, const char *v);
 
 /* "default", "FILE:LINE", "env NAME", "command line". Caller frees. */
 char *config_origin_str(const struct config *c, const struct opt *o);

@@ -440,6 +440,20 @@ static void test_file_errors(void **state)
 	free(err);
 	config_free(&c);
 
+	/* A long value is shown shortened, without cutting a UTF-8 character. */
+	struct sbuf t = SBUF_INIT;
+	sbuf_adds(&t, "capacity = x");
+	for (int i = 0; i < 60; i++)
+		sbuf_adds(&t, "\xc3\xa9");
+	config_init(&c);
+	assert_int_equal(config_parse_buffer(&c, "t.conf", t.s, t.len, true, 0600, &err), EXIT_CONFIG);
+	assert_non_null(strstr(err, "t.conf:1: capacity: not a whole number: 'x\xc3\xa9"));
+	assert_true(log_text_clean(err));
+	assert_true(strlen(err) < 150);
+	free(err);
+	sbuf_free(&t);
+	config_free(&c);
+
 	/* A real file: the message names its path and line. */
 	write_file(cfg_default, 0644, "# socterm\ncapacity = 10\n");
 	char *want = xasprintf("%s:2: capacity: must be between 100 and 100000000", cfg_default);
