@@ -752,8 +752,12 @@ int statedb_recover(struct statedb *db)
 
 static int load_items(struct statedb *db, struct statedb_work *w)
 {
-	sqlite3_stmt *st = prep(db, "SELECT position, event_id, CASE WHEN sent = 0 THEN raw END, sent,"
-				    " artifact_id FROM items WHERE escalation_id = ? ORDER BY position");
+	/* bytes only where still needed: unsent items, and events with a note
+	 * to send (its rule and time go into the note) */
+	sqlite3_stmt *st = prep(db, "SELECT position, event_id, CASE WHEN sent = 0 OR event_id IN"
+				    " (SELECT event_id FROM notes WHERE escalation_id = ?1 AND sent = 0)"
+				    " THEN raw END, sent, artifact_id FROM items WHERE escalation_id = ?1"
+				    " ORDER BY position");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, w->id);
