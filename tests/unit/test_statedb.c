@@ -126,7 +126,7 @@ static void test_migration_and_newer_schema(void **state)
 	statedb_close(db);
 
 	db = open_ok(dir);
-	assert_int_equal(statedb_version(db), 2);
+	assert_int_equal(statedb_version(db), STATEDB_VERSION);
 	struct statedb_case *cases;
 	assert_int_equal(statedb_cases(db, 0, &cases), 1);
 	assert_string_equal(cases[0].name, "old");
