@@ -441,8 +441,6 @@ static void handle_failure(struct job *j)
 		int64_t delay = aborted ? 0 : phantom_backoff_ms(f->conf ? &f->conf->c : NULL, attempts,
 								 j->r.retry_after_ms, &f->rng);
 		int64_t next = now_ns() + delay * 1000000LL;
-		if (statedb_mark_retry(f->db, w->id, next, err) == 0)
-			report(f, w->id, ESC_QUEUED, j->cid, attempts, next, err);
 		/* a transient error is usually the server's: everything waits */
 		f->fail_streak++;
 		int64_t pause = phantom_backoff_ms(f->conf ? &f->conf->c : NULL, f->fail_streak,
@@ -452,6 +450,8 @@ static void handle_failure(struct job *j)
 		f->st.retried++;
 		f->st.pause_until_ns = aborted ? 0 : now_ns() + pause * 1000000LL;
 		pthread_mutex_unlock(&f->mu);
+		if (statedb_mark_retry(f->db, w->id, next, err) == 0)
+			report(f, w->id, ESC_QUEUED, j->cid, attempts, next, err);
 		return;
 	}
 	char final[240];
@@ -459,9 +459,9 @@ static void handle_failure(struct job *j)
 		snprintf(final, sizeof final, "gave up after %d attempts: %.200s", attempts, err);
 	else
 		snprintf(final, sizeof final, "%s", err);
+	count(f, &f->st.failed); /* statistics first: a reader of the change sees them */
 	if (statedb_mark_failed(f->db, w->id, final) == 0)
 		report(f, w->id, ESC_FAILED, j->cid, attempts, 0, final);
-	count(f, &f->st.failed);
 }
 
 static void process(struct forwarder *f, struct statedb_work *w)
@@ -491,9 +491,9 @@ static void process(struct forwarder *f, struct statedb_work *w)
 		pthread_mutex_unlock(&f->mu);
 		if (statedb_mark_sent(f->db, w->id) == 0) {
 			enum esc_state s = statedb_state(f->db, w->id);
-			report(f, w->id, s, j.cid, 0, 0, NULL);
 			if (s == ESC_SENT)
 				count(f, &f->st.sent);
+			report(f, w->id, s, j.cid, 0, 0, NULL);
 		} else {
 			set_last_error(f, statedb_error(f->db));
 		}
