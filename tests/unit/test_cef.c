@@ -304,6 +304,9 @@ static void test_public_samples(void **state)
 	char *path = xasprintf("%s/../shared/samples/falco-public.jsonl", src_dir());
 	FILE *f = fopen(path, "r");
 	if (!f) {
+		/* cmocka's TAP output marks skip() as "not ok", which prove counts
+		 * as a failure: say so and return instead */
+		printf("# %s not found: sample checks not run\n", path);
 		free(path);
 		TEST_SKIP("no ../shared/samples here");
 	}
