@@ -421,13 +421,13 @@ static struct rule rules[] = {
 	  "Shell spawned by untrusted binary (parent_exe=%proc.pexe parent_exepath=%proc.pexepath "
 	  "pcmdline=%proc.pcmdline gparent=%proc.aname[2] ggparent=%proc.aname[3] aname[4]=%proc.aname[4] "
 	  "aname[5]=%proc.aname[5] aname[6]=%proc.aname[6] aname[7]=%proc.aname[7] " PROC_TAIL ")",
-	  K_RUN_SHELL_UNTRUSTED, 20, false),
+	  K_RUN_SHELL_UNTRUSTED, 15, false),
 	RULE("System user interactive", P_INFO, S_SYSCALL,
 	  "maturity_stable, host, container, users, mitre_execution, T1059, NIST_800-53_AC-2",
 	  "System user ran an interactive command (" PROC_TAIL ")", K_SYSTEM_USER, 25, false),
 	RULE("Contact K8S API Server From Container", P_NOTICE, S_SYSCALL,
 	  "maturity_stable, container, network, k8s, mitre_discovery, T1565",
-	  "Unexpected connection to K8s API Server from container (" NET_HEAD PROC_TAIL ")", K_K8S_API, 55, false),
+	  "Unexpected connection to K8s API Server from container (" NET_HEAD PROC_TAIL ")", K_K8S_API, 45, false),
 	RULE("Search Private Keys or Passwords", P_WARNING, S_SYSCALL,
 	  "maturity_stable, host, container, process, filesystem, mitre_credential_access, T1552.001",
 	  "Grep private keys or passwords activities found (" PROC_TAIL ")", K_SEARCH_KEYS, 12, false),
@@ -516,7 +516,7 @@ static struct rule rules[] = {
 	  K_SHELL_CFG, 5, false),
 	RULE("Launch Privileged Container", P_INFO, S_SYSCALL,
 	  "maturity_incubating, container, cis, mitre_execution, T1610, PCI_DSS_10.2.5",
-	  "Privileged container started (" PROC_TAIL ")", K_PRIV_CONTAINER, 20, false),
+	  "Privileged container started (" PROC_TAIL ")", K_PRIV_CONTAINER, 15, false),
 	RULE("User mgmt binaries", P_NOTICE, S_SYSCALL,
 	  "maturity_incubating, host, users, software_mgmt, mitre_persistence, T1098",
 	  "User management binary command run outside of container (gparent=%proc.aname[2] "
@@ -526,7 +526,7 @@ static struct rule rules[] = {
 	RULE("Attach/Exec Pod", P_NOTICE, S_K8S_AUDIT, "k8s",
 	  "Attach/Exec to pod (user=%ka.user.name pod=%ka.target.name resource=%ka.target.resource "
 	  "ns=%ka.target.namespace action=%ka.target.subresource command=%ka.uri.param[command])",
-	  K_KA_EXEC, 130, false),
+	  K_KA_EXEC, 150, false),
 	RULE("Disallowed K8s User", P_WARNING, S_K8S_AUDIT, "k8s",
 	  "K8s Operation performed by user not in allowed list of users (user=%ka.user.name "
 	  "target=%ka.target.name/%ka.target.resource verb=%ka.verb uri=%ka.uri resp=%ka.response.code)",
