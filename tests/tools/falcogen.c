@@ -15,9 +15,14 @@
  * subject falco.<priority>.<rule_slug>), or JetStream with async publish and
  * acks. `--replay` republishes existing lines byte for byte.
  *
- * Single-threaded except for the NATS library's own threads (the JetStream
- * ack handler only touches atomics). Everything it allocates per event is
- * released before the next event.
+ * The `output` prefix uses local time like Falco (tests pin TZ=UTC). Hosts
+ * differ in how %container.info expands (see CONTAINER_INFO_PK), so
+ * --list-rules prints formats unexpanded with both expansions in its header.
+ *
+ * Threads: the main thread generates and publishes; a signal thread turns
+ * SIGINT/SIGTERM into a stop flag; the NATS library runs its own (the
+ * JetStream ack handler only touches atomics). Everything allocated for an
+ * event is released before the next one.
  */
 #include "core/util.h"
 
@@ -26,8 +31,8 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <nats/nats.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
