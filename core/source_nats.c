@@ -1,0 +1,168 @@
+/* source_nats.c — live tail over core NATS (no stream): fire and forget.
+ *
+ * Messages are parsed in nats.c's delivery thread and pushed into the evq.
+ * When the consumer falls behind, the push blocks, the library's per
+ * subscription queue absorbs the burst (limits raised well above a 200k
+ * burst), and only past those limits are messages dropped — counted by the
+ * library and shown. Because the read loop keeps draining the socket, the
+ * server never cuts us off as a slow consumer. A small monitor thread reads
+ * the library's drop counter, so the UI thread never calls into nats.c. */
+#include "core/evq.h"
+#include "core/natsconn.h"
+#include "core/parse.h"
+#include "core/source.h"
+#include "core/util.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PENDING_MSGS 2000000         /* < 2,097,151: nats.c 3.4.1 overflows above */
+#define PENDING_BYTES (1024 << 20)
+
+struct nats_source {
+	struct source base;
+	struct natsconn conn;
+	natsSubscription *sub;
+	char *subject;
+	pthread_t monitor;
+	bool monitor_running;
+	_Atomic bool stopping;
+	_Atomic uint64_t received;
+	_Atomic int64_t dropped;
+	pthread_mutex_t mon_mu;
+	pthread_cond_t mon_cv;
+};
+
+static void on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *arg)
+{
+	(void)nc;
+	(void)sub;
+	struct nats_source *s = arg;
+	struct event *ev = event_parse(natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg),
+				       natsMsg_GetSubject(msg), now_ns());
+	natsMsg_Destroy(msg);
+	atomic_fetch_add(&s->received, 1);
+	/* Block while the consumer is behind: back-pressure into the library's
+	 * bounded queue. Give up only when stopping. */
+	while (evq_push(s->base.q, ev, 200) != 0) {
+		if (atomic_load(&s->stopping)) {
+			event_free(ev);
+			return;
+		}
+	}
+}
+
+static void *monitor_main(void *arg)
+{
+	struct nats_source *s = arg;
+	pthread_mutex_lock(&s->mon_mu);
+	while (!atomic_load(&s->stopping)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 250 * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&s->mon_cv, &s->mon_mu, &ts);
+		int64_t d = 0;
+		if (s->sub && natsSubscription_GetDropped(s->sub, &d) == NATS_OK &&
+		    d != atomic_load(&s->dropped)) {
+			atomic_store(&s->dropped, d);
+			evq_wake(s->base.q);
+		}
+	}
+	pthread_mutex_unlock(&s->mon_mu);
+	nats_ReleaseThreadMemory();
+	return NULL;
+}
+
+static int nats_start(struct source *base, char **err)
+{
+	struct nats_source *s = (struct nats_source *)base;
+	natsStatus st = natsConnection_Subscribe(&s->sub, s->conn.nc, s->subject, on_msg, s);
+	if (st != NATS_OK) {
+		*err = xasprintf("subscribe %s: %s", s->subject, natsStatus_GetText(st));
+		return -1;
+	}
+	natsSubscription_SetPendingLimits(s->sub, PENDING_MSGS, PENDING_BYTES);
+	/* When already connected, make sure the server has our interest before
+	 * start returns (a publisher started right after us loses nothing). */
+	if (natsConnection_Status(s->conn.nc) == NATS_CONN_STATUS_CONNECTED)
+		natsConnection_FlushTimeout(s->conn.nc, 2000);
+	if (pthread_create(&s->monitor, NULL, monitor_main, s) == 0)
+		s->monitor_running = true;
+	return 0;
+}
+
+static void nats_stop(struct source *base)
+{
+	struct nats_source *s = (struct nats_source *)base;
+	atomic_store(&s->stopping, true);
+	if (s->monitor_running) {
+		pthread_mutex_lock(&s->mon_mu);
+		pthread_cond_signal(&s->mon_cv);
+		pthread_mutex_unlock(&s->mon_mu);
+		pthread_join(s->monitor, NULL);
+		s->monitor_running = false;
+	}
+	if (s->sub) {
+		natsSubscription_Unsubscribe(s->sub);
+		natsSubscription_Destroy(s->sub);
+		s->sub = NULL;
+	}
+	natsconn_close(&s->conn);
+}
+
+static void nats_stats(struct source *base, struct source_stats *out)
+{
+	struct nats_source *s = (struct nats_source *)base;
+	memset(out, 0, sizeof(*out));
+	natsconn_stats(&s->conn, out);
+	out->received = atomic_load(&s->received);
+	out->dropped = (uint64_t)atomic_load(&s->dropped);
+	out->lossy = true;
+}
+
+static void nats_destroy(struct source *base)
+{
+	struct nats_source *s = (struct nats_source *)base;
+	pthread_mutex_destroy(&s->conn.mu);
+	pthread_mutex_destroy(&s->mon_mu);
+	pthread_cond_destroy(&s->mon_cv);
+	free(s->subject);
+	free(s);
+}
+
+static const struct source_ops nats_ops = {
+	.kind = "nats",
+	.start = nats_start,
+	.stop = nats_stop,
+	.stats = nats_stats,
+	.consumed = NULL,
+	.destroy = nats_destroy,
+};
+
+struct source *source_nats_new(const struct nats_conf *c, struct evq *q, char **err)
+{
+	struct nats_source *s = xcalloc(1, sizeof(*s));
+	s->base.ops = &nats_ops;
+	s->base.q = q;
+	s->subject = xstrdup(c->subject && *c->subject ? c->subject : "falco.>");
+	pthread_mutex_init(&s->mon_mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->mon_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (natsconn_open(&s->conn, c, q, s->subject, err) < 0) {
+		pthread_mutex_destroy(&s->mon_mu);
+		pthread_cond_destroy(&s->mon_cv);
+		free(s->subject);
+		free(s);
+		return NULL;
+	}
+	return &s->base;
+}

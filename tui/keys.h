@@ -1,0 +1,74 @@
+/*
+ * keys.h — the one key table. It drives key dispatch, the help screen,
+ * `socterm --list-keys` and (through it) the man page's key list, so they
+ * cannot drift apart.
+ *
+ * KEYMAP(X) rows: X(id, name, scope, group, keys, help)
+ *   id     action function act_<id>(struct app *) in tui/actions*.c
+ *   scope  LIST, DETAIL, HELP (when that has the keyboard) or ANY
+ *   keys   space-separated key names: letters, ^X for control keys, and
+ *          Down Up Left Right PgDn PgUp Home End Enter Tab BTab Esc Space
+ *          Backspace Delete F1..F12
+ *
+ * Thread safety: UI thread only.
+ */
+#ifndef SOCTERM_TUI_KEYS_H
+#define SOCTERM_TUI_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct app;
+
+#define KEYMAP(X)                                                                               \
+	X(DOWN, "move-down", LIST, "Motion", "j Down ^N", "Select the next (newer) event")         \
+	X(UP, "move-up", LIST, "Motion", "k Up ^P", "Select the previous (older) event")           \
+	X(PAGE_DOWN, "page-down", LIST, "Motion", "PgDn ^F", "One screen down")                   \
+	X(PAGE_UP, "page-up", LIST, "Motion", "PgUp ^B", "One screen up")                         \
+	X(HALF_DOWN, "half-page-down", LIST, "Motion", "^D", "Half a screen down")                \
+	X(HALF_UP, "half-page-up", LIST, "Motion", "^U", "Half a screen up")                      \
+	X(FIRST, "first", LIST, "Motion", "g Home", "Oldest event")                               \
+	X(LAST, "last", LIST, "Motion", "G End", "Newest event, and follow new ones")             \
+	X(DETAIL, "toggle-detail", LIST, "Views", "Enter", "Open or close the detail pane")       \
+	X(DETAIL_DOWN, "detail-down", DETAIL, "Detail pane", "j Down ^N",                         \
+	  "Scroll the detail pane down")                                                          \
+	X(DETAIL_UP, "detail-up", DETAIL, "Detail pane", "k Up ^P", "Scroll the detail pane up")   \
+	X(DETAIL_PAGE_DOWN, "detail-page-down", DETAIL, "Detail pane", "PgDn Space ^F",           \
+	  "Detail pane: one page down")                                                           \
+	X(DETAIL_PAGE_UP, "detail-page-up", DETAIL, "Detail pane", "PgUp b ^B",                   \
+	  "Detail pane: one page up")                                                             \
+	X(DETAIL_CLOSE, "detail-close", DETAIL, "Detail pane", "Enter Esc q",                     \
+	  "Close the detail pane")                                                                \
+	X(FOCUS, "switch-focus", ANY, "Views", "Tab", "Move the keyboard between list and detail") \
+	X(RAW, "toggle-raw", ANY, "Views", "o", "Detail pane: field table or raw JSON")           \
+	X(PAUSE, "pause", ANY, "Live", "p", "Pause the list; events keep arriving (+N new)")      \
+	X(HELP_DOWN, "help-down", HELP, "Help", "j Down ^N Enter", "Scroll the help down")        \
+	X(HELP_UP, "help-up", HELP, "Help", "k Up ^P", "Scroll the help up")                      \
+	X(HELP_CLOSE, "help-close", HELP, "Help", "q Esc h ? F1", "Close the help")               \
+	X(HELP, "help", ANY, "Misc", "? h F1", "Show this help")                                  \
+	X(REDRAW, "redraw", ANY, "Misc", "^L", "Redraw the screen")                               \
+	X(QUIT, "quit", ANY, "Misc", "q", "Quit (closes the help or detail pane first)")
+
+enum key_scope { SCOPE_ANY, SCOPE_LIST, SCOPE_DETAIL, SCOPE_HELP };
+
+/* Builds the key lookup; aborts on a malformed table (a programming error). */
+void keys_init(void);
+/* Runs the action bound to `key` for the current focus. Returns false if the
+ * key is not bound. */
+bool keys_dispatch(struct app *a, int key);
+/* Writes the table as "group<TAB>keys<TAB>name<TAB>help" lines (--list-keys). */
+void keys_list(FILE *out);
+
+struct key_help {
+	const char *group, *keys, *name, *help;
+	enum key_scope scope;
+};
+/* Row i of the table, for the help screen; NULL past the end. */
+const struct key_help *keys_row(size_t i);
+
+#define X(id, name, scope, group, keys, help) void act_##id(struct app *a);
+KEYMAP(X)
+#undef X
+
+#endif

@@ -1,0 +1,107 @@
+/* main.c — socterm's entry point: load the configuration, build the source,
+ * then hand over to the console, the headless forwarder or the counter. */
+#include "core/config.h"
+#include "core/count.h"
+#include "core/evq.h"
+#include "core/parse.h"
+#include "core/sig.h"
+#include "core/source.h"
+#include "core/spool.h"
+#include "core/util.h"
+#include "tui/tui.h"
+
+#include <locale.h>
+#include <nats/nats.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define QUEUE_CAPACITY 65536
+
+static int fail(int code, char *err)
+{
+	fprintf(stderr, "socterm: %s\n", err ? err : "failed");
+	free(err);
+	return code;
+}
+
+static struct source *make_source(const struct config *cfg, struct evq *q, char **err)
+{
+	if (cfg->source_path)
+		return source_file_new(cfg->source_path, cfg->follow, q, err);
+	if (cfg->nats.stream)
+		return source_js_new(&cfg->nats, q, err);
+	return source_nats_new(&cfg->nats, q, err);
+}
+
+static int run(struct config *cfg)
+{
+	char *err = NULL;
+	bool interactive = cfg->action == ACTION_RUN && !cfg->forward_only;
+	if (interactive && cfg->source_path && strcmp(cfg->source_path, "-") == 0 &&
+	    isatty(STDIN_FILENO))
+		return fail(EXIT_USAGE, xstrdup("'-' reads events from standard input, which is "
+						"the terminal here; pipe Falco into socterm instead"));
+	sig_block();
+	parse_init();
+	spool_init(NULL);
+	struct evq *q = evq_new(QUEUE_CAPACITY);
+	struct source *src = make_source(cfg, q, &err);
+	if (!src) {
+		evq_free(q);
+		return fail(EXIT_CONFIG, err);
+	}
+	int rc;
+	if (source_start(src, &err) < 0) {
+		rc = cfg->source_path ? EXIT_NOINPUT : EXIT_UNAVAILABLE;
+	} else if (cfg->action == ACTION_COUNT) {
+		rc = count_run(src, q, (size_t)cfg->capacity);
+	} else {
+		rc = tui_run(cfg, src, q, &err);
+	}
+	source_stop(src);
+	evq_close(q);
+	nats_CloseAndWait(2000);
+	source_destroy(src);
+	evq_free(q);
+	spool_shutdown();
+	if (err)
+		return fail(rc ? rc : EXIT_FAIL, err);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	struct config cfg;
+	char *err = NULL;
+	int rc = config_load(&cfg, argc, argv, &err);
+	if (rc != EXIT_OK) {
+		config_free(&cfg);
+		return fail(rc, err);
+	}
+	switch (cfg.action) {
+	case ACTION_HELP:
+		config_usage(stdout);
+		break;
+	case ACTION_VERSION:
+		printf("socterm %s\n", SOCTERM_VERSION);
+		break;
+	case ACTION_PRINT_CONFIG:
+		config_print(&cfg, stdout);
+		break;
+	case ACTION_LIST_KEYS:
+		tui_list_keys(stdout);
+		break;
+	case ACTION_STATUS:
+		rc = fail(EXIT_UNAVAILABLE, xstrdup("--status needs a running forwarder"));
+		break;
+	case ACTION_RUN:
+	case ACTION_COUNT:
+		rc = run(&cfg);
+		break;
+	}
+	config_free(&cfg);
+	return rc;
+}
