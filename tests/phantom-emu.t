@@ -373,6 +373,9 @@ is "$(printf '%s' "$st" | jq -c '.containers[2] | [.id, (.artifacts|length), .ar
 	"/emu/state embeds artifacts in containers"
 is "$(printf '%s' "$st" | jq -c '[.containers[0] | has("notes"), has("comments")] + [.labels, .severities]')" \
 	'[true,true,["events"],["high","medium","low"]]' "/emu/state has notes, comments and the vocabulary"
+is "$(emu_stats | jq -c '[.containers, .artifacts, .notes, .comments, (.counters.requests > 0)]')" \
+	"[26,112,0,0,true]" "/emu/stats counts records"
+is "$(emu_count artifacts)" 112 "emu_count"
 
 # ---- shutdown, TLS, command-line options -----------------------------------------------------------
 emu_stop

@@ -15,7 +15,11 @@
 #   emu_clear_faults             remove every fault rule
 #   emu_reset                    empty the model and counters, clear faults
 #   emu_state                    print GET /emu/state (containers, counters, faults)
+#   emu_stats                    print GET /emu/stats (record counts and counters, no records)
+#   emu_count KIND               print how many containers|artifacts|notes|comments exist
 #   emu_requests [N]             print the last N requests as a JSON array
+# The control API (/emu/...) is never subject to faults, so these helpers keep
+# working while a test makes the REST routes fail.
 
 EMU_PID=
 EMU_PORT=
@@ -37,6 +41,16 @@ _emu_make_certs() {
 		"extendedKeyUsage=serverAuth" > "$d/ext" &&
 	openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
 		-out "$d/server.pem" -days 2 -extfile "$d/ext" 2>/dev/null
+}
+
+# At exit: SIGTERM (a clean exit 0, no "Killed" notice), SIGKILL if it hangs.
+_emu_reap() {
+	kill "$1" 2>/dev/null || return 0
+	local i
+	for i in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
 }
 
 _emu_ready() { [ -s "$T/emu/port" ] || ! kill -0 "$EMU_PID" 2>/dev/null; }
@@ -67,7 +81,7 @@ emu_start() {
 	rm -f "$T/emu/port"
 	"$SOCTERM_TOOLS/phantom-emu" "${args[@]}" "$@" >>"$T/emu/stdout" 2>>"$T/emu/stderr" &
 	EMU_PID=$!
-	at_exit "kill -9 $EMU_PID 2>/dev/null"
+	at_exit "_emu_reap $EMU_PID"
 	wait_for 10 "phantom-emu to listen" _emu_ready || return 1
 	if [ ! -s "$T/emu/port" ]; then
 		diag "phantom-emu exited:" "$(cat "$T/emu/stderr")"
@@ -101,4 +115,6 @@ emu_fault() {
 emu_clear_faults() { emu_curl -X DELETE "$EMU_URL/emu/fault" >/dev/null; }
 emu_reset() { emu_curl -X POST "$EMU_URL/emu/reset" >/dev/null; }
 emu_state() { emu_curl "$EMU_URL/emu/state"; }
+emu_stats() { emu_curl "$EMU_URL/emu/stats"; }
+emu_count() { emu_stats | jq -r ".$1"; }
 emu_requests() { emu_curl "$EMU_URL/emu/requests?n=${1:-100}"; }

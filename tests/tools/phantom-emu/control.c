@@ -34,6 +34,20 @@ static struct reply state(struct emu *e)
 	return reply_json(200, o);
 }
 
+/* Record counts without the records: cheap enough to poll during a benchmark. */
+static struct reply stats(struct emu *e)
+{
+	model_lock(e->model);
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I}",
+			      "containers", (json_int_t)model_size(e->model, COLL_CONTAINER),
+			      "artifacts", (json_int_t)model_size(e->model, COLL_ARTIFACT),
+			      "notes", (json_int_t)model_size(e->model, COLL_NOTE),
+			      "comments", (json_int_t)model_size(e->model, COLL_COMMENT));
+	model_unlock(e->model);
+	json_object_set_new(o, "counters", reqlog_counters_json(e->log));
+	return reply_json(200, o);
+}
+
 static struct reply reset(struct emu *e)
 {
 	faults_clear(e->faults);
@@ -101,6 +115,8 @@ struct reply control_handle(struct emu *e, const struct request *rq)
 	bool get = strcmp(m, "GET") == 0, post = strcmp(m, "POST") == 0;
 	if (strcmp(p, "/emu/state") == 0)
 		return get ? state(e) : not_allowed("GET");
+	if (strcmp(p, "/emu/stats") == 0)
+		return get ? stats(e) : not_allowed("GET");
 	if (strcmp(p, "/emu/reset") == 0)
 		return post ? reset(e) : not_allowed("POST");
 	if (strcmp(p, "/emu/requests") == 0)

@@ -3,6 +3,7 @@
  * Phantom's contract):
  *   GET    /emu/state      model (containers with artifacts, notes, comments),
  *                          request counters, active faults, configuration
+ *   GET    /emu/stats      record counts per collection and request counters
  *   POST   /emu/reset      empty the model and counters, clear faults
  *   POST   /emu/fault      add a fault rule (fault.h), or an array of them
  *   GET    /emu/fault      list active rules
