@@ -703,6 +703,21 @@ void statedb_cases_free(struct statedb_case *v, int n)
 	free(v);
 }
 
+int statedb_items_load(struct statedb *db, int limit, statedb_item_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = prep(db, "SELECT i.event_id, i.escalation_id FROM items i WHERE"
+				    " i.escalation_id IN (SELECT id FROM escalations ORDER BY id DESC LIMIT ?)"
+				    " ORDER BY i.escalation_id, i.position");
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(db, "items");
+}
+
 static int change_state(struct statedb *db, int64_t id, const char *sql, const char *refusal)
 {
 	if (exec_ints(db, sql, now_ns(), id, 0))

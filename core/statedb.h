@@ -122,6 +122,11 @@ struct statedb_case {
 int statedb_cases(struct statedb *db, int limit, struct statedb_case **out);
 int statedb_case_get(struct statedb *db, int64_t id, struct statedb_case *out);
 void statedb_cases_free(struct statedb_case *v, int n);
+/* The events of the newest `limit` escalations (0 = all), oldest
+ * escalation first, so that a caller keeping one escalation per event ends
+ * with the newest. Returns 0 or -1. */
+typedef void (*statedb_item_cb)(void *ctx, const char *event_id, int64_t esc_id);
+int statedb_items_load(struct statedb *db, int limit, statedb_item_cb cb, void *ctx);
 /* failed or queued -> queued now, attempts reset. 0, or -1 (wrong state). */
 int statedb_retry(struct statedb *db, int64_t id);
 /* queued, sending or failed -> cancelled. 0, or -1 (sent or unknown). */

@@ -333,6 +333,38 @@ static void test_annotations_and_history(void **state)
 	rm_dir(dir);
 }
 
+static void on_item(void *ctx, const char *id, int64_t esc)
+{
+	struct collect *c = ctx;
+	size_t l = strlen(c->buf);
+	snprintf(c->buf + l, sizeof c->buf - l, "%s@%lld;", id, (long long)esc);
+	c->n++;
+}
+
+/* The console learns which events were escalated from the items. */
+static void test_items_load(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir();
+	struct statedb *db = open_ok(dir);
+	struct statedb_esc e = { .kind = ESC_NEW };
+	struct statedb_item_in two[] = { item("a", "{}"), item("b", "{}") };
+	struct statedb_item_in one[] = { item("b", "{}") };
+	struct statedb_item_in other[] = { item("c", "{}") };
+	assert_int_equal(statedb_queue(db, &e, two, 2), 1);
+	assert_int_equal(statedb_queue(db, &e, one, 1), 2);
+	assert_int_equal(statedb_queue(db, &e, other, 1), 3);
+	assert_int_equal(statedb_cancel(db, 3), 0);
+	struct collect all = { "", 0 };
+	assert_int_equal(statedb_items_load(db, 0, on_item, &all), 0);
+	assert_string_equal(all.buf, "a@1;b@1;b@2;c@3;");
+	struct collect newest = { "", 0 };
+	assert_int_equal(statedb_items_load(db, 2, on_item, &newest), 0);
+	assert_string_equal(newest.buf, "b@2;c@3;");
+	statedb_close(db);
+	rm_dir(dir);
+}
+
 static struct statedb_fwd_in fwd(const char *id, const char *key)
 {
 	struct statedb_fwd_in f = { .item = { id, "{\"rule\":\"r\"}", 12 }, .name = "r",
@@ -552,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_migration_and_newer_schema),
 		cmocka_unit_test(test_life_cycle),
 		cmocka_unit_test(test_annotations_and_history),
+		cmocka_unit_test(test_items_load),
 		cmocka_unit_test(test_forward_batch_grouping),
 		cmocka_unit_test(test_crash_inside_transaction),
 		cmocka_unit_test(test_disk_full),

@@ -1,0 +1,58 @@
+/* phantomcfg.c — see phantomcfg.h. */
+#include "core/phantomcfg.h"
+#include "core/config.h"
+#include "core/secret.h"
+
+#include <string.h>
+
+static const char *nonempty(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+void phantomcfg_from_config(const struct config *c, struct phantomcfg *out)
+{
+	memset(out, 0, sizeof *out);
+	out->configured = nonempty(c->phantom_url) != NULL;
+	struct phantom_conf *pc = &out->pc;
+	pc->base_url = nonempty(c->phantom_url);
+	const char *token = c->phantom_token ? nonempty(secret_str(c->phantom_token)) : NULL;
+	const char *password = c->phantom_password ? secret_str(c->phantom_password) : NULL;
+	if (token) {
+		pc->token = token;
+	} else if (nonempty(c->phantom_user) && password) {
+		pc->user = c->phantom_user;
+		pc->password = password;
+	}
+	out->has_credentials = pc->token || pc->user;
+	pc->insecure = !c->verify_ssl;
+	pc->ca_file = nonempty(c->phantom_ca);
+	pc->timeout_ms = c->phantom_timeout_ns / 1000000;
+	pc->connect_timeout_ms = c->phantom_connect_timeout_ns / 1000000;
+	pc->backoff_max_ms = c->retry_max_ns / 1000000;
+	pc->retry_max = 0;
+
+	for (int i = 0; i < PRIO_COUNT; i++)
+		out->sev_map[i] = i < CONFIG_NPRIO ? nonempty(c->severity_map[i]) : NULL;
+	out->defaults.label = nonempty(c->label);
+	out->defaults.sensitivity = sensitivity_name(c->sensitivity);
+	out->defaults.sev_map = out->sev_map;
+	out->as_case = c->container_type == CONTAINER_CASE;
+	out->defaults.container_type = out->as_case ? "case" : NULL;
+}
+
+const char *phantomcfg_severity(const struct phantomcfg *p, const int *prios, size_t n)
+{
+	/* Unknown priorities rank with Warning, as in cef.c. */
+	int best = PRIO_UNKNOWN;
+	int best_rank = PRIO_COUNT;
+	for (size_t i = 0; i < n; i++) {
+		int rank = prios[i] == PRIO_UNKNOWN || prios[i] < 0 || prios[i] >= PRIO_COUNT
+				   ? PRIO_WARNING : prios[i];
+		if (rank < best_rank) {
+			best_rank = rank;
+			best = prios[i] >= 0 && prios[i] < PRIO_COUNT ? prios[i] : PRIO_UNKNOWN;
+		}
+	}
+	return cef_severity(&p->defaults, (enum prio)best);
+}
