@@ -10,6 +10,18 @@ static const char *nonempty(const char *s)
 	return s && *s ? s : NULL;
 }
 
+/* "https://user:pw@host" or "https://:token@host" carry credentials. */
+static bool url_has_userinfo(const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	if (!p)
+		return false;
+	p += 3;
+	size_t host = strcspn(p, "/?#");
+	const char *at = memchr(p, '@', host);
+	return at != NULL;
+}
+
 void phantomcfg_from_config(const struct config *c, struct phantomcfg *out)
 {
 	memset(out, 0, sizeof *out);
@@ -24,7 +36,7 @@ void phantomcfg_from_config(const struct config *c, struct phantomcfg *out)
 		pc->user = c->phantom_user;
 		pc->password = password;
 	}
-	out->has_credentials = pc->token || pc->user;
+	out->has_credentials = pc->token || pc->user || url_has_userinfo(pc->base_url);
 	pc->insecure = !c->verify_ssl;
 	pc->ca_file = nonempty(c->phantom_ca);
 	pc->timeout_ms = c->phantom_timeout_ns / 1000000;

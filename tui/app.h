@@ -29,6 +29,7 @@ enum focus {
 	FOCUS_LIST,
 	FOCUS_DETAIL,
 	FOCUS_HELP,
+	FOCUS_CASES,
 	FOCUS_COUNT
 };
 
@@ -73,6 +74,12 @@ struct app {
 	int detail_scroll;
 	enum focus focus;
 	int help_scroll;
+
+	/* escalation and annotations (tui/escstate.c, escalate.c, cases.c, annotate.c) */
+	struct escstate *escs;
+	struct escdialog *dialog;   /* the escalate dialog while it is open */
+	struct casesview *cases;
+	struct annotations *notes;
 
 	/* status */
 	struct rate rate;

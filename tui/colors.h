@@ -41,7 +41,17 @@
 	X(DETAIL_VALUE, "detail.value", -1, -1, A_NORMAL, A_NORMAL)                     \
 	X(DETAIL_TITLE, "detail.title", COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE)    \
 	X(HELP_KEY, "help.key", COLOR_YELLOW, -1, A_BOLD, A_BOLD)                       \
-	X(HELP_GROUP, "help.group", COLOR_CYAN, -1, A_BOLD, A_UNDERLINE)
+	X(HELP_GROUP, "help.group", COLOR_CYAN, -1, A_BOLD, A_UNDERLINE)                \
+	X(ESC_QUEUED, "escalation.queued", COLOR_YELLOW, -1, A_BOLD, A_BOLD)            \
+	X(ESC_SENDING, "escalation.sending", COLOR_CYAN, -1, A_BOLD, A_BOLD | A_DIM)    \
+	X(ESC_SENT, "escalation.sent", COLOR_GREEN, -1, A_BOLD, A_BOLD)                 \
+	X(ESC_RETRY, "escalation.retry", COLOR_MAGENTA, -1, A_BOLD, A_UNDERLINE)        \
+	X(ESC_FAILED, "escalation.failed", COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE)   \
+	X(ANNOTATION, "annotation", COLOR_MAGENTA, -1, A_BOLD, A_BOLD)                  \
+	X(DIALOG, "dialog", COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_REVERSE)               \
+	X(DIALOG_TITLE, "dialog.title", COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD) \
+	X(DIALOG_FIELD, "dialog.field", COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_UNDERLINE) \
+	X(DIALOG_FOCUS, "dialog.focus", COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_BOLD | A_UNDERLINE)
 
 enum ui_elem {
 #define X(id, name, fg, bg, attrs, mono) UI_##id,

@@ -93,6 +93,7 @@ static enum key_scope focus_scope(const struct app *a)
 	switch (a->focus) {
 	case FOCUS_DETAIL: return SCOPE_DETAIL;
 	case FOCUS_HELP: return SCOPE_HELP;
+	case FOCUS_CASES: return SCOPE_CASES;
 	default: return SCOPE_LIST;
 	}
 }

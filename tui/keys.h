@@ -5,7 +5,7 @@
  *
  * KEYMAP(X) rows: X(id, name, scope, group, keys, help)
  *   id     action function act_<id>(struct app *) in tui/actions*.c
- *   scope  LIST, DETAIL, HELP (when that has the keyboard) or ANY
+ *   scope  LIST, DETAIL, HELP, CASES (when that has the keyboard) or ANY
  *   keys   space-separated key names: letters, ^X for control keys, and
  *          Down Up Left Right PgDn PgUp Home End Enter Tab BTab Esc Space
  *          Backspace Delete F1..F12
@@ -42,6 +42,16 @@ struct app;
 	  "Close the detail pane")                                                                \
 	X(FOCUS, "switch-focus", ANY, "Views", "Tab", "Move the keyboard between list and detail") \
 	X(RAW, "toggle-raw", ANY, "Views", "o", "Detail pane: field table or raw JSON")           \
+	X(ESCALATE, "escalate", ANY, "Escalation", "e",                                           \
+	  "Escalate the marked events (else the current one) to Phantom: a dialog shows what goes") \
+	X(CASES, "cases", ANY, "Escalation", "c", "Cases view: every escalation and its state")   \
+	X(CASES_DOWN, "cases-down", CASES, "Cases view", "j Down ^N", "Next (older) escalation")  \
+	X(CASES_UP, "cases-up", CASES, "Cases view", "k Up ^P", "Previous (newer) escalation")    \
+	X(CASES_SHOW, "cases-show", CASES, "Cases view", "Enter", "Show the escalation in full, or hide it") \
+	X(CASES_RETRY, "cases-retry", CASES, "Cases view", "r", "Retry now (failed or waiting)")  \
+	X(CASES_CANCEL, "cases-cancel", CASES, "Cases view", "x d",                               \
+	  "Cancel an escalation not yet sent (asks first)")                                       \
+	X(CASES_CLOSE, "cases-close", CASES, "Cases view", "q Esc c", "Back to the timeline")     \
 	X(PAUSE, "pause", ANY, "Live", "p", "Pause the list; events keep arriving (+N new)")      \
 	X(HELP_DOWN, "help-down", HELP, "Help", "j Down ^N Enter", "Scroll the help down")        \
 	X(HELP_UP, "help-up", HELP, "Help", "k Up ^P", "Scroll the help up")                      \
@@ -50,7 +60,7 @@ struct app;
 	X(REDRAW, "redraw", ANY, "Misc", "^L", "Redraw the screen")                               \
 	X(QUIT, "quit", ANY, "Misc", "q", "Quit (closes the help or detail pane first)")
 
-enum key_scope { SCOPE_ANY, SCOPE_LIST, SCOPE_DETAIL, SCOPE_HELP };
+enum key_scope { SCOPE_ANY, SCOPE_LIST, SCOPE_DETAIL, SCOPE_HELP, SCOPE_CASES };
 
 /* Builds the key lookup; aborts on a malformed table (a programming error). */
 void keys_init(void);

@@ -69,6 +69,15 @@ static void test_token_preferred(void **state)
 	phantomcfg_from_config(&c, &p);
 	assert_true(p.configured);
 	assert_false(p.has_credentials);
+	/* credentials in the URL (the client moves them out of it) */
+	free(c.phantom_url);
+	c.phantom_url = xstrdup("https://:tok@soar.example/rest");
+	phantomcfg_from_config(&c, &p);
+	assert_true(p.has_credentials);
+	free(c.phantom_url);
+	c.phantom_url = xstrdup("https://soar.example/a@b");
+	phantomcfg_from_config(&c, &p);
+	assert_false(p.has_credentials);
 	config_free(&c);
 }
 
