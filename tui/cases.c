@@ -100,37 +100,47 @@ static void last_column(struct app *a, const struct statedb_case *k, const struc
 		out[0] = '\0';
 }
 
+/* Our own text in a column of `w` cells (clipped at the screen edge). */
+static void column(struct app *a, int y, int *x, const char *text, int w, attr_t attr)
+{
+	int room = MIN(w, a->lay.cols - *x);
+	if (room > 0)
+		*x += draw_label(stdscr, y, *x, text, room, attr, true);
+}
+
 static void draw_row(struct app *a, int y, const struct statedb_case *k, bool selected)
 {
 	struct escinfo e;
 	escinfo_from_case(&e, k);
 	attr_t sel = selected ? ui_attr(UI_SELECTED) : 0;
 	char buf[400];
-	int x = 0, cols = a->lay.cols;
+	int x = 0;
 	snprintf(buf, sizeof buf, "%5lld ", (long long)k->id);
-	x += draw_label(stdscr, y, x, buf, cols - x, sel, true);
-	snprintf(buf, sizeof buf, "%c %-9s", escinfo_glyph(&e), state_word(&e));
-	x += draw_label(stdscr, y, x, buf, MIN(12, cols - x), sel ? sel : ui_attr(escinfo_elem(&e)), true);
+	column(a, y, &x, buf, 6, sel);
+	snprintf(buf, sizeof buf, "%c %-9s ", escinfo_glyph(&e), state_word(&e));
+	column(a, y, &x, buf, 12, sel ? sel : ui_attr(escinfo_elem(&e)));
 	if (k->container_id)
-		snprintf(buf, sizeof buf, " #%-8lld", k->container_id);
+		snprintf(buf, sizeof buf, "#%lld", k->container_id);
 	else if (k->kind == ESC_EXISTING)
-		snprintf(buf, sizeof buf, " ->#%-6lld", k->target_container);
+		snprintf(buf, sizeof buf, "->#%lld", k->target_container);
 	else
-		snprintf(buf, sizeof buf, " %-9s", "-");
-	x += draw_label(stdscr, y, x, buf, cols - x, sel, true);
+		snprintf(buf, sizeof buf, "-");
+	column(a, y, &x, buf, 10, sel);
 	char next[16];
 	time_text(e.next_ns, false, next, sizeof next);
-	snprintf(buf, sizeof buf, " %3d/%-3d %5d  %-8s ", k->items_sent, k->items, k->attempts, next);
-	x += draw_label(stdscr, y, x, buf, cols - x, sel, true);
+	snprintf(buf, sizeof buf, "%3d/%-3d %5d  %-8s ", k->items_sent, k->items, k->attempts, next);
+	column(a, y, &x, buf, 24, sel);
 	const char *name = k->name ? k->name : k->kind == ESC_EXISTING ? "(existing container)" : "";
-	int namew = MIN(26, MAX(0, cols - x));
-	x += draw_text(stdscr, y, x, name, strlen(name), namew, sel ? sel : ui_attr(UI_RULE), true);
-	if (x < cols)
-		x += draw_label(stdscr, y, x, " ", 1, sel, true);
+	int namew = MIN(26, MAX(0, a->lay.cols - x));
+	if (namew > 0)
+		x += draw_text(stdscr, y, x, name, strlen(name), namew, sel ? sel : ui_attr(UI_RULE), true);
+	column(a, y, &x, " ", 1, sel);
 	last_column(a, k, &e, buf, sizeof buf);
-	draw_text(stdscr, y, x, buf, strlen(buf), MAX(0, cols - x),
-		  sel ? sel : e.error[0] && e.state != ESC_SENT ? ui_attr(UI_ERROR) : ui_attr(UI_HOST),
-		  true);
+	if (x < a->lay.cols)
+		draw_text(stdscr, y, x, buf, strlen(buf), a->lay.cols - x,
+			  sel ? sel : e.error[0] && e.state != ESC_SENT ? ui_attr(UI_ERROR)
+									: ui_attr(UI_HOST),
+			  true);
 }
 
 struct kv {
@@ -199,9 +209,10 @@ void cases_draw(struct app *a)
 	}
 	if (!c || bottom - top < 2)
 		return;
+	/* the same widths as draw_row() */
 	char title[160];
-	snprintf(title, sizeof title, "%5s %-11s %-9s %7s %5s  %-8s %-26s %s", "ID", "  STATE",
-		 " CONTAINER", "EVENTS", "TRIES", "RETRY", "NAME", "LINK / LAST ERROR");
+	snprintf(title, sizeof title, "%5s %-11s %-9s %-7s %5s  %-8s %-26s %s", "ID", "  STATE",
+		 "CONTAINER", "EVENTS", "TRIES", "RETRY", "NAME", "LINK / LAST ERROR");
 	draw_label(stdscr, top, 0, title, a->lay.cols, ui_attr(UI_DETAIL_TITLE), true);
 	int y0 = top + 1;
 	if (c->error[0] || !c->n) {

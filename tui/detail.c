@@ -7,6 +7,7 @@
 #include "tui/keys.h"
 #include "tui/colors.h"
 #include "tui/draw.h"
+#include "tui/escstate.h"
 #include "core/event.h"
 #include "core/sanitize.h"
 
@@ -168,7 +169,7 @@ static void add_other_keys(json_t *root)
 	}
 }
 
-static void build_fields(const struct event *ev)
+static void build_fields(struct app *a, const struct event *ev)
 {
 	struct sbuf b = SBUF_INIT;
 	char tbuf[96];
@@ -207,6 +208,7 @@ static void build_fields(const struct event *ev)
 	char id[40];
 	event_id_text(ev, id);
 	add_kvs("id", id, UI_DETAIL_VALUE);
+	escstate_detail(a, ev, add_kvs);
 	sbuf_reset(&b);
 	event_output(ev, &b);
 	add_kv(ev->flags & EV_NO_OUTPUT ? "summary" : "output", ev->flags & EV_NO_OUTPUT ? 7 : 6,
@@ -228,7 +230,7 @@ static void build_fields(const struct event *ev)
 	sbuf_free(&b);
 }
 
-static void build_unparsed(const struct event *ev)
+static void build_unparsed(struct app *a, const struct event *ev)
 {
 	struct sbuf b = SBUF_INIT;
 	add_title("unparsed record (kept as received)");
@@ -238,6 +240,7 @@ static void build_unparsed(const struct event *ev)
 	add_kvs("arrived", tbuf, UI_DETAIL_VALUE);
 	if (ev->subject)
 		add_kvs("subject", intern_str(ev->subject, NULL), UI_DETAIL_VALUE);
+	escstate_detail(a, ev, add_kvs);
 	event_raw(ev, &b);
 	char title[64];
 	snprintf(title, sizeof(title), "raw bytes (%zu)", b.len);
@@ -275,9 +278,9 @@ static void rebuild(struct app *a, const struct event *ev)
 	if (a->detail_raw)
 		build_raw(ev);
 	else if (ev->flags & EV_UNPARSED)
-		build_unparsed(ev);
+		build_unparsed(a, ev);
 	else
-		build_fields(ev);
+		build_fields(a, ev);
 }
 
 size_t detail_rows(void)

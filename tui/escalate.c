@@ -4,8 +4,10 @@
 #include "tui/draw.h"
 #include "tui/escstate.h"
 #include "tui/keys.h"
+#include "core/config.h"
 #include "core/event.h"
 #include "core/phantomcfg.h"
+#include "core/sanitize.h"
 #include "core/store.h"
 
 #include <stdio.h>
@@ -309,8 +311,8 @@ static void confirm(struct app *a)
 			    (long long)id, n, n == 1 ? "" : "s", cid,
 			    local ? " (kept locally: no Phantom configured)" : "");
 	else
-		app_message(a, false, "escalation #%lld queued: %zu event%s -> new %s%s",
-			    (long long)id, n, n == 1 ? "" : "s", d->as_case ? "case" : "event",
+		app_message(a, false, "escalation #%lld queued: %zu event%s -> new %s \"%s\"%s",
+			    (long long)id, n, n == 1 ? "" : "s", d->as_case ? "case" : "event", d->name,
 			    local ? " (kept locally: no Phantom configured)" : "");
 	escalate_close(a);
 }
@@ -371,23 +373,30 @@ struct box {
 	attr_t bg;
 };
 
+/* Box lines as text: ACS line drawing is not understood everywhere
+ * (terminal multiplexers in UTF-8 mode show "lqqk"). */
 static void box_frame(const struct box *b, const char *title)
 {
-	attr_t bg = b->bg;
+	bool u = draw_utf8();
+	const char *h = u ? "\u2500" : "-", *v = u ? "\u2502" : "|";
+	const char *corner[4] = { u ? "\u250c" : "+", u ? "\u2510" : "+", u ? "\u2514" : "+",
+				  u ? "\u2518" : "+" };
 	for (int r = 0; r < b->h; r++) {
+		bool top = r == 0, bot = r == b->h - 1;
 		move(b->y + r, b->x);
+		attrset(b->bg);
 		for (int c = 0; c < b->w; c++) {
-			chtype ch = ' ';
-			bool top = r == 0, bot = r == b->h - 1, left = c == 0, right = c == b->w - 1;
+			bool left = c == 0, right = c == b->w - 1;
 			if ((top || bot) && (left || right))
-				ch = top ? (left ? ACS_ULCORNER : ACS_URCORNER)
-					 : (left ? ACS_LLCORNER : ACS_LRCORNER);
+				addstr(corner[(bot ? 2 : 0) + (right ? 1 : 0)]);
 			else if (top || bot)
-				ch = ACS_HLINE;
+				addstr(h);
 			else if (left || right)
-				ch = ACS_VLINE;
-			addch(ch | bg);
+				addstr(v);
+			else
+				addch(' ');
 		}
+		attrset(A_NORMAL);
 	}
 	draw_label(stdscr, b->y, b->x + 2, title, b->w - 4, ui_attr(UI_DIALOG_TITLE), false);
 }

@@ -1,14 +1,18 @@
 /* loop.c — the console's main loop: the only thread that touches curses.
  *
- * It sleeps in poll() on the terminal, the event queue, the signalfd and the
+ * It sleeps in poll() on the terminal, the event queue, the signalfd, the
+ * forwarder's wake fd and the
  * captured stderr. Each turn it reads every pending key, moves at most
  * DRAIN_BATCH events from the queue into the store (so a burst of 200,000
  * events cannot starve the keyboard), and redraws at most FRAME_NS apart. */
 #include "tui/tui.h"
 #include "tui/app.h"
+#include "tui/cases.h"
 #include "tui/colors.h"
 #include "tui/detail.h"
 #include "tui/draw.h"
+#include "tui/escalate.h"
+#include "tui/escstate.h"
 #include "tui/help.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
@@ -121,6 +125,8 @@ static void draw(struct app *a)
 	status_draw_header(a);
 	if (a->focus == FOCUS_HELP) {
 		help_draw(a);
+	} else if (a->focus == FOCUS_CASES) {
+		cases_draw(a);
 	} else {
 		timeline_draw(a);
 		if (a->detail_open)
@@ -128,6 +134,7 @@ static void draw(struct app *a)
 	}
 	status_draw_bar(a);
 	status_draw_message(a);
+	escalate_draw(a); /* the dialog or question goes over everything */
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -141,6 +148,8 @@ static void on_key(struct app *a, struct screen *scr, int ch)
 		a->dirty = true;
 		return;
 	}
+	if (escalate_key(a, ch))
+		return;
 	if (ch == 12) { /* ^L: curses must forget what it thinks is on screen */
 		clearok(curscr, TRUE);
 	}
@@ -184,6 +193,7 @@ static size_t drain(struct app *a)
 	for (size_t i = 0; i < n; i++) {
 		struct event *ev = batch[i];
 		source_consumed(a->src, ev);
+		escstate_arrived(a, ev);
 		store_add(a->store, ev);
 	}
 	if (n)
@@ -201,6 +211,7 @@ static void refresh_stats(struct app *a)
 		a->dirty = true;
 	}
 	a->sst_at_ns = mono_ns();
+	escstate_tick(a);
 }
 
 /* ---- the loop ------------------------------------------------------------------------- */
@@ -237,13 +248,14 @@ static void run(struct app *a, struct screen *scr, int sfd)
 	refresh_stats(a);
 	draw(a);
 	while (!a->quit) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ scr->in_fd, POLLIN, 0 },
 			{ gather_until ? -1 : evq_fd(a->q), POLLIN, 0 },
 			{ sfd, POLLIN, 0 },
 			{ scr->err_fd, POLLIN, 0 },
+			{ escstate_wake_fd(a), POLLIN, 0 },
 		};
-		int r = poll(p, 4, poll_timeout(a, last_draw, backlog, gather_until));
+		int r = poll(p, 5, poll_timeout(a, last_draw, backlog, gather_until));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (p[2].revents & POLLIN)
@@ -253,6 +265,8 @@ static void run(struct app *a, struct screen *scr, int sfd)
 			a->quit = true; /* the terminal went away (ssh dropped) */
 			break;
 		}
+		if (p[4].revents & POLLIN)
+			escstate_changes(a);
 		if (p[0].revents & POLLIN)
 			read_keys(a, scr);
 		if (p[3].revents & POLLIN) {
@@ -304,10 +318,14 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	colors_init(mono);
 	for (size_t i = 0; i < cfg->nwarnings; i++)
 		app_message(a, true, "%s", cfg->warnings[i]);
+	escstate_start(a);
 	int sfd = sig_open();
 	run(a, &scr, sfd);
 	close(sfd);
 	screen_stop(&scr);
+	escalate_close(a);
+	cases_free(a);
+	escstate_stop(a);
 	int rc = a->exit_code;
 	store_free(a->store);
 	free(a);
@@ -330,7 +348,7 @@ void act_QUIT(struct app *a)
 		a->detail_open = false;
 		a->focus = FOCUS_LIST;
 	} else {
-		a->quit = true;
+		escalate_quit(a);
 	}
 	a->dirty = true;
 }

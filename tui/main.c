@@ -4,6 +4,7 @@
 #include "core/count.h"
 #include "core/evq.h"
 #include "core/parse.h"
+#include "core/phantom.h"
 #include "core/sig.h"
 #include "core/source.h"
 #include "core/spool.h"
@@ -44,6 +45,9 @@ static int run(struct config *cfg)
 		return fail(EXIT_USAGE, xstrdup("'-' reads events from standard input, which is "
 						"the terminal here; pipe Falco into socterm instead"));
 	sig_block();
+	/* curl_global_init is not thread-safe: before any thread exists */
+	if (phantom_global_init() != 0)
+		return fail(EXIT_SOFTWARE, xstrdup("libcurl failed to initialise"));
 	parse_init();
 	spool_init(NULL);
 	struct evq *q = evq_new(QUEUE_CAPACITY);
@@ -66,6 +70,7 @@ static int run(struct config *cfg)
 	source_destroy(src);
 	evq_free(q);
 	spool_shutdown();
+	phantom_global_cleanup();
 	if (err)
 		return fail(rc ? rc : EXIT_FAIL, err);
 	return rc;

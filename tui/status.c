@@ -3,6 +3,7 @@
 #include "tui/app.h"
 #include "tui/colors.h"
 #include "tui/draw.h"
+#include "tui/escstate.h"
 #include "tui/timeline.h"
 
 #include <stdio.h>
@@ -123,6 +124,13 @@ void status_draw_bar(struct app *a)
 	} else if (a->follow) {
 		item(&b, " | FOLLOW", st);
 	}
+	struct sbuf fw = SBUF_INIT;
+	bool fw_warn;
+	escstate_status(a, &fw, &fw_warn);
+	item(&b, " | ", st);
+	if (b.x < b.cols) /* the last error may quote the server */
+		b.x += draw_text(stdscr, b.y, b.x, sbuf_str(&fw), fw.len, b.cols - b.x, fw_warn ? warn : st, false);
+	sbuf_free(&fw);
 	for (; b.x < b.cols; b.x++)
 		mvaddch(b.y, b.x, ' ' | st);
 }

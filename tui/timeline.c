@@ -6,6 +6,7 @@
 #include "tui/keys.h"
 #include "tui/colors.h"
 #include "tui/draw.h"
+#include "tui/escstate.h"
 #include "core/event.h"
 
 #include <stdio.h>
@@ -19,7 +20,7 @@ struct columns {
 /* Column widths for a terminal `w` columns wide. */
 static struct columns columns_for(int w)
 {
-	struct columns c = { 12, 1, 4, 0, 0, 0 };
+	struct columns c = { 12, 3, 4, 0, 0, 0 };
 	int rest = w - c.time - 1 - c.mark - c.prio - 1;
 	if (rest < 8) {
 		c.time = 8; /* HH:MM:SS on tiny terminals */
@@ -89,15 +90,18 @@ static void format_where(const struct event *ev, struct sbuf *b)
 	}
 }
 
-static char mark_char(const struct event *ev)
+/* The marker columns: marked '*', annotated '+', then the escalation's
+ * state (Q queued, S sending, ^ sent, R waiting to retry, ! failed). */
+static int draw_marks(struct app *a, int y, int x, const struct event *ev, attr_t sel)
 {
-	if (ev->state & ES_MARKED)
-		return '*';
-	if (ev->state & ES_ESCALATED)
-		return '^';
-	if (ev->state & ES_ANNOTATED)
-		return '+';
-	return ' ';
+	enum ui_elem e;
+	char mk[2] = { ev->state & ES_MARKED ? '*' : ' ', '\0' };
+	char an[2] = { ev->state & ES_ANNOTATED ? '+' : ' ', '\0' };
+	char es[2] = { escstate_glyph(a, ev, &e), '\0' };
+	int n = draw_label(stdscr, y, x, mk, 1, sel ? sel : ui_attr(UI_MARK), true);
+	n += draw_label(stdscr, y, x + n, an, 1, sel ? sel : ui_attr(UI_ANNOTATION), true);
+	n += draw_label(stdscr, y, x + n, es, 1, sel ? sel : ui_attr(e), true);
+	return n;
 }
 
 static void draw_row(struct app *a, int y, const struct event *ev, bool selected)
@@ -110,8 +114,7 @@ static void draw_row(struct app *a, int y, const struct event *ev, bool selected
 	format_time(ev->time_ns, c.time >= 12, tbuf, sizeof(tbuf));
 	x += draw_label(w, y, x, tbuf, c.time, sel ? sel : ui_attr(UI_TIME), true);
 	x += draw_label(w, y, x, " ", 1, sel, true);
-	char mk[2] = { mark_char(ev), '\0' };
-	x += draw_label(w, y, x, mk, c.mark, sel ? sel : ui_attr(UI_MARK), true);
+	x += draw_marks(a, y, x, ev, sel);
 	if (ev->prio == PRIO_UNKNOWN && ev->prio_text) {
 		/* Unknown priorities are shown as received, never hidden. */
 		size_t n;

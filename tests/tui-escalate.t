@@ -1,0 +1,271 @@
+#!/bin/bash
+# Escalation from the real console into the Phantom emulator over real HTTP:
+# the dialog shows what goes and queues it, the emulator gets exactly one
+# container with one artifact per event, the event and the cases view show
+# the state and the link; Phantom down, then back; a 502 page during the
+# send; no Phantom configured (kept locally, sent by a later start); quit
+# with work queued; kill -9 while sending; TLS verification.
+. "$SOCTERM_SRC/tests/lib/tap.sh"
+. "$SOCTERM_SRC/tests/lib/tmux.sh"
+[ -r "$SOCTERM_SRC/tests/lib/phantom.sh" ] || skip_all "Phantom emulator not in this tree"
+. "$SOCTERM_SRC/tests/lib/phantom.sh"
+command -v jq >/dev/null || skip_all "jq missing"
+[ -x "$SOCTERM_TOOLS/phantom-emu" ] || skip_all "tools not built"
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+
+# Events with falcosidekick uuids: the uuid is the event id and the SDI.
+uuid() { printf '11111111-2222-4333-8444-5555555555%02d' "$1"; }
+ev() { # n rule priority
+	printf '{"uuid":"%s","hostname":"node-%d","output":"10:00:%02d.000000000: %s %s (user=root n=%d)","priority":"%s","rule":"%s","source":"syscall","tags":["container"],"time":"2024-05-01T10:00:%02d.000000000Z","output_fields":{"container.name":"web","user.name":"root","n":%d}}\n' \
+		"$(uuid "$1")" "$1" "$1" "$3" "$2" "$1" "$3" "$2" "$1" "$1"
+}
+F="$T/events.jsonl"
+{
+	ev 1 "Terminal shell in container" Warning
+	ev 2 "Read sensitive file untrusted" Critical
+	ev 3 "Write below etc" Error
+	ev 4 "Launch privileged container" Notice
+	ev 5 "Outbound connection to C2" Alert
+	ev 6 "Modify binary dirs" Error
+} > "$F"
+
+n_state=0
+new_state() { n_state=$((n_state + 1)); S="$T/state$n_state"; }
+# The console on the fixture with its own state dir and short Phantom
+# timeouts; extra arguments go first.
+console() {
+	tui_start -x 140 -y 40 -- --state-dir "$S" --phantom-timeout 1500ms \
+		--phantom-connect-timeout 1s --retry-max 2s "$@" "$F"
+	tui_wait "6 total" >/dev/null
+}
+with_phantom() { console --phantom-url "$EMU_URL" --phantom-token-file "$EMU_TOKEN_FILE" "$@"; }
+containers() { emu_count containers; }
+has_containers() { [ "$(containers)" = "$1" ]; }
+# the sorted artifact SDIs of container INDEX, comma-separated
+artifact_sdis() { emu_state | jq -r "[.containers[$1].artifacts[].source_data_identifier] | sort | join(\",\")"; }
+artifacts_are() { [ "$(artifact_sdis "$1")" = "$2" ]; }
+# how many cases-view rows match RE
+rows_are() { [ "$(tui_screen | grep -cE -- "$1")" = "$2" ]; }
+# select event n (1 = oldest)
+pick() { tui_keys g; local i; for ((i = 1; i < $1; i++)); do tui_keys j; done; }
+quit() { tui_keys q; wait_for 10 "socterm exits" tui_dead; }
+# escalate the selected event as it is proposed
+escalate() { tui_keys e; tui_wait "Escalate to Phantom" >/dev/null; tui_keys Enter; tui_wait_gone "Escalate to Phantom" >/dev/null; }
+# containers artifacts notes, then the most copies of one container SDI and
+# of one artifact SDI within a container
+census() {
+	emu_state | jq -r '[(.containers|length), ([.containers[].artifacts[]]|length),
+		([.containers[].notes[]]|length),
+		([.containers[].source_data_identifier]|group_by(.)|map(length)|max // 0),
+		([.containers[] | .id as $c | .artifacts[] | "\($c)/\(.source_data_identifier)"]
+			| group_by(.)|map(length)|max // 0)] | map(tostring) | join(" ")'
+}
+
+emu_start || { fail "emulator start"; exit 1; }
+
+# ---- one event: the dialog, the wire, the state on screen ----------------------
+new_state
+with_phantom
+ok "status bar: Phantom configured and idle" tui_wait "Phantom ok"
+pick 2
+tui_keys e
+ok "dialog: count, kind and name" tui_wait '1 event -> new event "Read sensitive file untrusted"'
+ok "dialog: severity from the priority, label, sensitivity, type" \
+	tui_wait "severity high, label events, sensitivity amber, container type default"
+ok "dialog: where it goes" tui_wait "Phantom     $EMU_URL"
+tui_keys C-u
+tui_type "Shadow read on node-2"
+ok "dialog: the name is edited" tui_wait '1 event -> new event "Shadow read on node-2"'
+tui_keys Tab Right
+ok "dialog: severity changed" tui_wait "severity medium, label events"
+tui_keys Tab Right
+ok "dialog: escalate as a case" tui_wait '1 event -> new case "Shadow read on node-2"'
+is "$(containers)" 0 "nothing is sent before the analyst confirms"
+tui_keys Enter
+ok "queued, said in the message line" tui_wait 'escalation #1 queued: 1 event -> new case "Shadow read on node-2"'
+ok "the emulator gets the container" wait_for 10 "a container" has_containers 1
+st=$(emu_state)
+is "$(jq -r '.containers[0] | [.name, .severity, .label, .sensitivity, .container_type] | join("|")' <<<"$st")" \
+	"Shadow read on node-2|medium|events|amber|case" "container as shown in the dialog"
+is "$(jq -r '[.containers[0].artifacts[].source_data_identifier] | join(",")' <<<"$st")" "$(uuid 2)" \
+	"one artifact, its SDI the event id"
+ok "the timeline marks the event sent" tui_wait_re "10:00:02\\.000 +\\^ *CRIT"
+tui_keys Enter
+ok "the detail pane says sent #1" tui_wait "escalation                #1 sent #1"
+ok "and links to the container" tui_wait "$EMU_URL/mission/1"
+tui_keys Enter c
+ok "cases view: the escalation, sent, with its link" \
+	tui_wait_re "^ +1 \\^ sent +#1 +1/1 +0 +- +Shadow read on node-2 +$EMU_URL/mission/1"
+tui_keys Enter
+ok "cases view: details on Enter" tui_wait "1 of 1 sent"
+tui_keys c
+ok "c goes back to the timeline" tui_wait "Launch privileged container"
+
+# the same event escalated again goes to the same container (same SDI)
+pick 2
+escalate
+tui_keys Enter
+ok "second escalation of the same event: sent" tui_wait "#2 sent #1"
+tui_keys Enter
+is "$(census)" "1 1 0 1 1" "no duplicate container or artifact"
+
+# into an existing container by id
+pick 3
+tui_keys e
+tui_wait "Escalate to Phantom" >/dev/null
+tui_keys Up Right
+ok "dialog: existing container" tui_wait "add to Phantom container #?"
+tui_keys Tab
+tui_type "1x"
+ok "dialog: the id (digits only)" tui_wait "1 event -> add to Phantom container #1"
+tui_keys Enter
+ok "added to container #1" wait_for 10 "artifact added" artifacts_are 0 "$(uuid 2),$(uuid 3)"
+is "$(containers)" 1 "no new container"
+
+# Esc cancels: nothing queued
+pick 4
+tui_keys e
+tui_wait "Escalate to Phantom" >/dev/null
+tui_keys Escape
+ok "Esc closes the dialog" tui_wait "escalation cancelled: nothing queued"
+tui_keys c
+ok "cases view: three escalations, none for the cancelled dialog" tui_wait_re "^ +3 "
+ok "cases view: no fourth" bash -c "! tmux -L $TUI_SOCK capture-pane -p -t t | grep -qE '^ +4 '"
+tui_keys c
+quit
+is "$(tui_status)" 0 "quit without asking when nothing is pending"
+
+# ---- Phantom down, then back --------------------------------------------------
+emu_reset
+emu_stop
+new_state
+with_phantom
+pick 1
+escalate
+tui_keys Enter
+ok "Phantom down: waiting for a retry, the reason shown" \
+	tui_wait_re "#1 retry at [0-9:]{8} \\(attempt [0-9]+ failed\\): .*(connect|refused)" 15
+ok "the timeline marks it R" tui_wait_re "10:00:01\\.000 +R *WARN"
+ok "status bar: backing off" tui_wait_re "Phantom: 1 queued.*backing off until [0-9:]{8}"
+tui_keys Enter c
+ok "cases view: retry, attempts, next retry and error" \
+	tui_wait_re "^ +1 R retry +- +0/1 +[1-9][0-9]* +[0-9:]{8} +Terminal shell in contai.* (connect|refused)"
+emu_start || { fail "emulator restart"; exit 1; }
+ok "Phantom back: sent" tui_wait_re "^ +1 \\^ sent +#1 " 20
+is "$(census)" "1 1 0 1 1" "Phantom down then back: exactly once"
+tui_keys c
+quit
+
+# ---- a proxy error page during the send ----------------------------------------
+emu_reset
+emu_fault '{"mode":"status","status":502,"count":2}' >/dev/null
+new_state
+with_phantom
+pick 5
+escalate
+tui_keys c
+ok "502 page: retried, then sent" tui_wait_re "^ +1 \\^ sent +#1 +1/1 " 20
+is "$(census)" "1 1 0 1 1" "502 during the send: one delivery"
+is "$(emu_state | jq '.counters.routes["POST /rest/container"]')" 3 "the create was tried three times"
+tui_keys c
+quit
+
+# ---- no Phantom configured: kept locally; quit asks; sent by the next start ----
+emu_reset
+new_state
+console
+ok "status bar: no Phantom" tui_wait "no Phantom: 0 kept locally"
+pick 6
+tui_keys e
+ok "dialog says it stays local" tui_wait "not configured: kept locally"
+tui_keys Enter
+ok "queued locally" tui_wait "(kept locally: no Phantom configured)"
+ok "status bar counts it" tui_wait "no Phantom: 1 kept locally"
+tui_keys c
+ok "cases view lists it, queued" tui_wait_re "^ +1 Q queued +- +0/1 +0 +- +Modify binary dirs"
+tui_keys c q
+ok "quit asks first" tui_wait "1 escalation not yet sent: they will resume at next start. Quit? y/n"
+tui_keys n
+ok "n: still running" tui_wait "nothing done"
+tui_keys q
+tui_wait "Quit? y/n" >/dev/null
+tui_keys y
+ok "y: quits" wait_for 10 "exit" tui_dead
+is "$(tui_status)" 0 "exit status 0"
+is "$(containers)" 0 "nothing was sent without a Phantom"
+tui_start -x 140 -y 40 -e "PHANTOM_BASE_URL=$EMU_URL" -- --state-dir "$S" \
+	--phantom-token-file "$EMU_TOKEN_FILE" "$F"
+ok "next start with PHANTOM_BASE_URL: the local case is sent" \
+	wait_for 15 "sent" has_containers 1
+is "$(emu_state | jq -r '.containers[0].artifacts[0].source_data_identifier')" "$(uuid 6)" "the right event"
+ok "the event shows it" tui_wait_re "10:00:06\\.000 +\\^ *ERR "
+quit
+
+# ---- quit while sending, resume at the next start ------------------------------
+emu_reset
+emu_fault '{"mode":"latency","ms":1200,"count":1000}' >/dev/null
+new_state
+with_phantom --phantom-timeout 5s
+for i in 1 2 3; do pick $i; escalate; done
+tui_keys q
+ok "quit with work in flight asks" tui_wait_re "[1-3] escalations? not yet sent"
+tui_keys y
+ok "y quits" wait_for 15 "exit" tui_dead
+emu_clear_faults
+with_phantom
+tui_keys c
+ok "restart: everything sent" wait_for 20 "three sent" rows_are '^ +[1-3] \^ sent' 3
+is "$(census)" "3 3 0 1 1" "quit and resume: each exactly once"
+tui_keys c
+quit
+
+# ---- kill -9 of the console while sending ---------------------------------------
+emu_reset
+emu_fault '{"mode":"latency","ms":150,"count":100000}' >/dev/null
+new_state
+with_phantom
+for i in 1 2 3 4 5 6; do pick $i; escalate; done
+kills=0
+for delay in 0.2 0.5 0.3; do
+	sleep "$delay"
+	kill -9 "$(tui_pid)" 2>/dev/null && kills=$((kills + 1))
+	wait_for 5 "dead" tui_dead
+	with_phantom
+done
+kill -9 "$(tui_pid)" 2>/dev/null && kills=$((kills + 1))
+ok "killed the console mid-way ($kills times)" test "$kills" -ge 3
+emu_clear_faults
+with_phantom
+tui_keys c
+ok "after the kills, a restart sends the rest" wait_for 30 "six sent" rows_are '^ +[1-6] \^ sent' 6
+is "$(census)" "6 6 0 1 1" "kill -9: every escalation exactly once"
+tui_keys c
+quit
+
+# ---- TLS --------------------------------------------------------------------------
+emu_stop
+emu_start --tls || { fail "emulator TLS start"; exit 1; }
+new_state
+with_phantom
+pick 1
+escalate
+tui_keys c
+ok "TLS on, unknown CA: failed, and why" tui_wait_re "^ +1 ! failed .*TLS verification failed" 15
+is "$(containers)" 0 "nothing sent without verification"
+tui_keys c
+quit
+with_phantom --phantom-ca "$EMU_CA"
+tui_keys c r
+ok "with --phantom-ca: retried and sent" tui_wait_re "^ +1 \\^ sent +#1 " 15
+tui_keys c
+quit
+new_state
+tui_start -x 140 -y 40 -e VERIFY_SSL=false -- --state-dir "$S" --phantom-url "$EMU_URL" \
+	--phantom-token-file "$EMU_TOKEN_FILE" "$F"
+ok "verification off: the warning is shown" tui_wait "TLS certificate verification for Phantom is OFF"
+ok "and stays in the status bar" tui_wait "TLS UNVERIFIED"
+pick 2
+escalate
+ok "verification off: sent" wait_for 15 "sent" has_containers 2
+quit
+done_testing
