@@ -292,8 +292,11 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 		free(a);
 		return EXIT_UNAVAILABLE;
 	}
-	bool mono = cfg->colors == COLORS_MONO || (getenv("NO_COLOR") && *getenv("NO_COLOR"));
-	colors_init(mono);
+	char *cmsg = NULL;
+	colors_init(cfg, &cmsg);
+	if (cmsg)
+		app_message(a, true, "%s", cmsg);
+	free(cmsg);
 	for (size_t i = 0; i < cfg->nwarnings; i++)
 		app_message(a, true, "%s", cfg->warnings[i]);
 	int sfd = sig_open();
