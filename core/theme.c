@@ -49,10 +49,15 @@ static void warn(struct parser *p, const char *fmt, const char *arg)
 	free(msg);
 }
 
-static bool is_hex_color(const char *s)
+/* "#" and hex digits: meant as a colour (checked later), not a comment. */
+static bool looks_like_color(const char *s)
 {
-	struct theme_color c;
-	return s[0] == '#' && theme_color_parse(s, &c) == 0;
+	if (s[0] != '#' || !s[1])
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
+			return false;
+	return true;
 }
 
 /* Splits a line in place into at most MAX_TOKENS tokens; stops at a comment.
@@ -70,7 +75,7 @@ static int tokenize(char *s, char **tok)
 			s++;
 		if (*s)
 			*s++ = '\0';
-		if (start[0] == '#' && (n == 0 || !is_hex_color(start)))
+		if (start[0] == '#' && (n == 0 || !looks_like_color(start)))
 			break;
 		if (n == MAX_TOKENS)
 			return -1;
