@@ -41,6 +41,7 @@ int count_run(struct source *src, struct evq *q, size_t capacity)
 	mem_kb(&rss0, &hwm0);
 	int64_t first = 0, last = 0;
 	struct event *batch[4096];
+	fprintf(stderr, "ready\n"); /* the source is started: benchmarks may publish */
 	for (;;) {
 		struct pollfd p[2] = { { evq_fd(q), POLLIN, 0 }, { sfd, POLLIN, 0 } };
 		poll(p, 2, 200);

@@ -102,6 +102,9 @@ int parse_rfc3339(const char *s, size_t n, int64_t *ns)
 		return -1;
 	int64_t secs = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 +
 		       sec - off;
+	/* Nanoseconds in 64 bits cover 1677..2262; anything else is not a Falco time. */
+	if (secs <= INT64_MIN / 1000000000 || secs >= INT64_MAX / 1000000000)
+		return -1;
 	*ns = secs * 1000000000 + frac;
 	return 0;
 }

@@ -88,6 +88,10 @@ static int nats_start(struct source *base, char **err)
 		return -1;
 	}
 	natsSubscription_SetPendingLimits(s->sub, PENDING_MSGS, PENDING_BYTES);
+	/* When already connected, make sure the server has our interest before
+	 * start returns (a publisher started right after us loses nothing). */
+	if (natsConnection_Status(s->conn.nc) == NATS_CONN_STATUS_CONNECTED)
+		natsConnection_FlushTimeout(s->conn.nc, 2000);
 	if (pthread_create(&s->monitor, NULL, monitor_main, s) == 0)
 		s->monitor_running = true;
 	return 0;
