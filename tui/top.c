@@ -147,6 +147,10 @@ static void row_filter(int dim, uint64_t key, struct sbuf *b)
 	const char *s = intern_str((istr)(key & 0xffffffffu), &n);
 	switch (dim) {
 	case TOP_DIM_RULE:
+		if (!n) {
+			sbuf_adds(b, "(rule missing or rule = \"\")");
+			break;
+		}
 		sbuf_adds(b, "rule = ");
 		top_quote(s, n, b);
 		break;
@@ -154,6 +158,10 @@ static void row_filter(int dim, uint64_t key, struct sbuf *b)
 		sbuf_printf(b, "priority = %s", prio_lname((enum prio)key));
 		break;
 	case TOP_DIM_HOST:
+		if (!n) {
+			sbuf_adds(b, "(hostname missing or hostname = \"\")");
+			break;
+		}
 		sbuf_adds(b, "hostname = ");
 		top_quote(s, n, b);
 		break;
