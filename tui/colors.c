@@ -206,7 +206,7 @@ int colors_init(const struct config *cfg, char **msg)
 	if (use_theme(spec, msg) == 0)
 		return 0;
 	char *why = *msg, *again = NULL;
-	*msg = xasprintf("%s; using the default theme", why);
+	*msg = xasprintf("using the default theme: %s", why);
 	free(why);
 	if (use_theme("default", &again) < 0) {
 		/* Even the built-in default failed (a broken user default.theme):
