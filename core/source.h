@@ -108,7 +108,4 @@ struct source *source_nats_new(const struct nats_conf *c, struct evq *q, char **
 struct source *source_js_new(const struct nats_conf *c, struct evq *q, char **err);
 struct source *source_file_new(const char *path, bool follow, struct evq *q, char **err);
 
-/* Removes "user:password@" from a URL for display and logs. Caller frees. */
-char *url_redact(const char *url);
-
 #endif
