@@ -5,6 +5,7 @@
  * back to their mono attributes (and the user is told once). The user's
  * palette is never redefined (no init_color). */
 #include "tui/colors.h"
+#include "tui/app.h"
 #include "core/config.h"
 #include "core/event.h"
 #include "core/theme.h"
@@ -250,4 +251,32 @@ attr_t ui_prio_attr(int prio)
 	if (prio < 0 || prio > PRIO_UNKNOWN)
 		prio = PRIO_UNKNOWN;
 	return attrs[UI_PRIO_EMERGENCY + prio];
+}
+
+void colors_command(struct app *a, const char *arg)
+{
+	while (arg && (*arg == ' ' || *arg == '\t'))
+		arg++;
+	if (!arg || !*arg) {
+		char **names = colors_theme_names();
+		struct sbuf b = SBUF_INIT;
+		sbuf_printf(&b, "theme %s (%s colours); available:", theme_name, colors_depth_name());
+		for (char **n = names; *n; n++)
+			sbuf_printf(&b, " %s", *n);
+		app_message(a, false, "%s", sbuf_str(&b));
+		sbuf_free(&b);
+		theme_names_free(names);
+		return;
+	}
+	char *msg = NULL;
+	if (colors_set_theme(arg, &msg) < 0) {
+		app_message(a, true, "%s", msg ? msg : "theme not changed");
+	} else if (msg) {
+		app_message(a, true, "%s", msg);
+	} else {
+		app_message(a, false, "theme %s", theme_name);
+	}
+	free(msg);
+	clearok(curscr, TRUE);
+	a->dirty = true;
 }

@@ -90,6 +90,12 @@ const char *colors_depth_name(void);
 /* Themes that can be switched to (theme_names_free() the result). */
 char **colors_theme_names(void);
 
+struct app;
+/* The `:theme [NAME|FILE]` command: switches live and redraws (a broken
+ * theme leaves the current one, with file:line in the message); without an
+ * argument, shows the current theme, the colour depth and what is available. */
+void colors_command(struct app *a, const char *arg);
+
 attr_t ui_attr(enum ui_elem e);
 /* Attribute for a priority (enum prio). */
 attr_t ui_prio_attr(int prio);
