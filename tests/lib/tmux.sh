@@ -14,6 +14,7 @@
 #   tui_pid               socterm's pid
 
 TUI_SOCK="socterm-test-$$"
+_tui_runs=0
 TUI_LOG="$T/tui-output.log"
 _tmux() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
 
@@ -32,6 +33,10 @@ tui_start() {
 	# reports a dead pane before it has reaped the process).
 	_cmd="env TERM=${TUI_TERM:-xterm-256color} LC_ALL=${TUI_LC:-C.UTF-8} $_envs sh -c 'echo \$\$ > $(printf '%q' "$T/tui-pid"); exec \"\$0\" \"\$@\"' $(printf '%q ' "$SOCTERM" "$@"); echo \$? > $(printf '%q' "$T/tui-status")"
 	_tmux kill-server 2>/dev/null
+	# A fresh server per start: a new client can reach a server that is still
+	# exiting after kill-server ("server exited unexpectedly").
+	_tui_runs=$((_tui_runs + 1))
+	TUI_SOCK="socterm-test-$$-$_tui_runs"
 	: > "$TUI_LOG"
 	rm -f "$T/tui-go" "$T/tui-pid" "$T/tui-status"
 	# The pane waits until output logging is attached, then execs socterm.
