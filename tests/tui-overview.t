@@ -6,6 +6,8 @@
 . "$SOCTERM_SRC/tests/lib/tap.sh"
 . "$SOCTERM_SRC/tests/lib/tmux.sh"
 export SOCTERM_THEME_DIR="$SOCTERM_SRC/themes"
+# Short relative file names keep the header short enough for the sparkline.
+cd "$T" || exit 1
 
 ev() { # minute second rule priority host container
 	printf '{"hostname":"%s","output":"10:%02d:%02d.000000000: %s %s","priority":"%s","rule":"%s","source":"syscall","time":"2024-05-01T10:%02d:%02d.000000000Z","output_fields":{"container.name":"%s"}}\n' \
@@ -27,7 +29,7 @@ prios=(Warning Error Critical Informational)
 count() { grep -c "$1" "$T/events.jsonl"; }
 is "$(wc -l < "$T/events.jsonl")" 15 "fixture: 15 events"
 
-tui_start -x 100 -y 24 -- "$T/events.jsonl"
+tui_start -x 100 -y 24 -- events.jsonl
 ok "timeline up" tui_wait "15 shown/15 held"
 ok "header sparkline: label and a full block for this second" tui_wait_re "^ socterm .* 5m .*█ *$"
 

@@ -5,7 +5,7 @@
  *
  * KEYMAP(X) rows: X(id, name, scope, group, keys, help)
  *   id     action function act_<id>(struct app *) in tui/actions*.c
- *   scope  LIST, DETAIL, HELP (when that has the keyboard) or ANY
+ *   scope  LIST, DETAIL, HELP, HIST, TOP (when that has the keyboard) or ANY
  *   keys   space-separated key names: letters, ^X for control keys, and
  *          Down Up Left Right PgDn PgUp Home End Enter Tab BTab Esc Space
  *          Backspace Delete F1..F12
