@@ -37,7 +37,9 @@ run() { # TERM theme [tui_start options (-e VAR=VAL)...]
 	local term=$1 theme=$2
 	shift 2
 	TUI_TERM=$term tui_start -x 100 -y 12 "$@" -- --theme "$theme" "$T/events.jsonl"
-	tui_wait "3 shown/3 held" >/dev/null && tui_wait "Launch Privileged" >/dev/null
+	# Checks below that something is absent mean nothing on an empty screen.
+	tui_wait "3 shown/3 held" >/dev/null && tui_wait "Launch Privileged" >/dev/null ||
+		fail "$theme on $term: the console did not come up"
 }
 
 themes=()
