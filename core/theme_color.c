@@ -134,17 +134,6 @@ int theme_color_for(const struct theme_color *c, enum theme_depth d, bool *brigh
 	}
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* 0-255 as decimal digits only; -1 otherwise. */
 static int parse_index(const char *s)
 {
@@ -171,7 +160,7 @@ int theme_color_parse(const char *s, struct theme_color *out)
 			return -1;
 		uint32_t v = 0;
 		for (int i = 1; i < 7; i++) {
-			int h = hexval(s[i]);
+			int h = hexval((unsigned char)s[i]);
 			if (h < 0)
 				return -1;
 			v = v << 4 | (uint32_t)h;
