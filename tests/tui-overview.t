@@ -129,7 +129,9 @@ is "$got" "$(head -n 1 "$T/events.jsonl")" "screen: DCS chunks reassemble to the
 tui_keys q
 
 # ---- mouse (--mouse): SGR 1006 sequences typed into the pane ----
-tui_start -x 100 -y 20 -- --mouse "$T/events.jsonl"
+# A generous ESCDELAY: under load the bytes of a typed sequence can arrive
+# apart, and curses must still read them as one mouse event.
+tui_start -x 100 -y 20 -e ESCDELAY=1000 -- --mouse "$T/events.jsonl"
 tui_wait "15 shown" >/dev/null
 # Press and release in one write, so they are not split under load.
 click() { tui_type $'\e[<0;'"$1;$2M"$'\e[<0;'"$1;$2m"; }
