@@ -398,7 +398,7 @@ static void box_frame(const struct box *b, const char *title)
 		}
 		attrset(A_NORMAL);
 	}
-	draw_label(stdscr, b->y, b->x + 2, title, b->w - 4, ui_attr(UI_DIALOG_TITLE), false);
+	draw_label(stdscr, b->y, b->x + 2, title, b->w - 4, ui_attr(UI_DIALOG) | A_BOLD, false);
 }
 
 /* One "label  value" row; returns the column after the label. */
@@ -413,7 +413,7 @@ static void draw_choice(const struct box *b, int r, int x, const char *text, boo
 	char buf[80];
 	snprintf(buf, sizeof buf, "< %s >", text);
 	int room = b->x + b->w - 2 - x;
-	draw_label(stdscr, b->y + r, x, buf, room, focus ? ui_attr(UI_DIALOG_FOCUS) : b->bg, false);
+	draw_label(stdscr, b->y + r, x, buf, room, focus ? b->bg ^ A_REVERSE : b->bg, false);
 }
 
 /* A text field: the end of the text when it does not fit, a caret when focused. */
@@ -422,7 +422,7 @@ static int draw_field(const struct box *b, int r, int x, int w, const char *text
 	int room = MIN(w, b->x + b->w - 2 - x);
 	if (room < 3)
 		return 0;
-	attr_t at = focus ? ui_attr(UI_DIALOG_FOCUS) : ui_attr(UI_DIALOG_FIELD);
+	attr_t at = focus ? b->bg ^ A_REVERSE : b->bg | A_UNDERLINE;
 	size_t len = strlen(text);
 	int inner = room - (focus ? 1 : 0);
 	size_t start = 0;
@@ -434,7 +434,7 @@ static int draw_field(const struct box *b, int r, int x, int w, const char *text
 	}
 	int n = draw_text(stdscr, b->y + r, x, text + start, len - start, inner, at, false);
 	if (focus)
-		n += draw_label(stdscr, b->y + r, x + n, " ", 1, at | A_REVERSE, false);
+		n += draw_label(stdscr, b->y + r, x + n, " ", 1, at ^ A_REVERSE, false);
 	for (; n < room; n++)
 		mvaddch(b->y + r, x + n, ' ' | at);
 	return room;

@@ -14,10 +14,13 @@
 #include "tui/escalate.h"
 #include "tui/escstate.h"
 #include "tui/help.h"
+#include "tui/histogram.h"
 #include "tui/keys.h"
+#include "tui/mouse.h"
 #include "tui/screen.h"
 #include "tui/status.h"
 #include "tui/timeline.h"
+#include "tui/top.h"
 #include "core/config.h"
 #include "core/event.h"
 #include "core/evq.h"
@@ -113,6 +116,18 @@ static void layout(struct app *a)
 	l->list_h = avail - l->detail_h;
 }
 
+/* Raw sequences (OSC 52) go out after curses has written the frame, so
+ * they never land in the middle of one of its escape sequences. */
+static void flush_term_out(struct app *a)
+{
+	if (!a->term_out.len)
+		return;
+	fflush(NULL);
+	if (write_all(a->term_fd, a->term_out.s, a->term_out.len) < 0)
+		app_message(a, true, "could not write to the terminal");
+	sbuf_reset(&a->term_out);
+}
+
 static void draw(struct app *a)
 {
 	layout(a);
@@ -127,6 +142,10 @@ static void draw(struct app *a)
 		help_draw(a);
 	} else if (a->focus == FOCUS_CASES) {
 		cases_draw(a);
+	} else if (a->focus == FOCUS_HIST) {
+		histogram_draw(a);
+	} else if (a->focus == FOCUS_TOP) {
+		top_draw(a);
 	} else {
 		timeline_draw(a);
 		if (a->detail_open)
@@ -137,6 +156,7 @@ static void draw(struct app *a)
 	escalate_draw(a); /* the dialog or question goes over everything */
 	wnoutrefresh(stdscr);
 	doupdate();
+	flush_term_out(a);
 }
 
 /* ---- input ------------------------------------------------------------------------ */
@@ -152,6 +172,10 @@ static void on_key(struct app *a, struct screen *scr, int ch)
 		return;
 	if (ch == 12) { /* ^L: curses must forget what it thinks is on screen */
 		clearok(curscr, TRUE);
+	}
+	if (ch == KEY_MOUSE) {
+		mouse_handle(a);
+		return;
 	}
 	if (!keys_dispatch(a, ch) && ch != ERR)
 		a->dirty = true;
@@ -190,9 +214,11 @@ static size_t drain(struct app *a)
 {
 	static struct event *batch[DRAIN_BATCH];
 	size_t n = evq_pop(a->q, batch, DRAIN_BATCH);
+	int64_t sec = mono_ns() / 1000000000;
 	for (size_t i = 0; i < n; i++) {
 		struct event *ev = batch[i];
 		source_consumed(a->src, ev);
+		rate_add(&a->per_sec, sec, ev->prio, 1);
 		escstate_arrived(a, ev);
 		store_add(a->store, ev);
 	}
@@ -245,6 +271,7 @@ static void run(struct app *a, struct screen *scr, int sfd)
 {
 	int64_t last_draw = 0, gather_until = 0;
 	bool backlog = false;
+	int64_t spark_tick = 0;
 	refresh_stats(a);
 	draw(a);
 	while (!a->quit) {
@@ -285,6 +312,10 @@ static void run(struct app *a, struct screen *scr, int sfd)
 		}
 		if (mono_ns() - a->sst_at_ns >= STATS_NS)
 			refresh_stats(a);
+		if (mono_ns() / 5000000000LL != spark_tick) {
+			spark_tick = mono_ns() / 5000000000LL; /* the sparkline moves on */
+			a->dirty = true;
+		}
 		if (a->msg[0] && now_ns() >= a->msg_until_ns) {
 			a->msg[0] = '\0';
 			a->dirty = true;
@@ -305,6 +336,8 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	a->q = q;
 	a->store = store_new((size_t)cfg->capacity);
 	a->follow = true;
+	a->hist_zoom = -1;
+	rate_init(&a->per_sec);
 	a->utf8 = locale_is_utf8();
 	draw_set_utf8(a->utf8);
 	keys_init();
@@ -314,8 +347,14 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 		free(a);
 		return EXIT_UNAVAILABLE;
 	}
-	bool mono = cfg->colors == COLORS_MONO || (getenv("NO_COLOR") && *getenv("NO_COLOR"));
-	colors_init(mono);
+	a->term_fd = scr.out_fd;
+	if (cfg->mouse)
+		mouse_enable();
+	char *cmsg = NULL;
+	colors_init(cfg, &cmsg);
+	if (cmsg)
+		app_message(a, true, "%s", cmsg);
+	free(cmsg);
 	for (size_t i = 0; i < cfg->nwarnings; i++)
 		app_message(a, true, "%s", cfg->warnings[i]);
 	escstate_start(a);
@@ -328,6 +367,8 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	escstate_stop(a);
 	int rc = a->exit_code;
 	store_free(a->store);
+	top_free(a);
+	sbuf_free(&a->term_out);
 	free(a);
 	return rc;
 }

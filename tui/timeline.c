@@ -99,7 +99,7 @@ static int draw_marks(struct app *a, int y, int x, const struct event *ev, attr_
 	char an[2] = { ev->state & ES_ANNOTATED ? '+' : ' ', '\0' };
 	char es[2] = { escstate_glyph(a, ev, &e), '\0' };
 	int n = draw_label(stdscr, y, x, mk, 1, sel ? sel : ui_attr(UI_MARK), true);
-	n += draw_label(stdscr, y, x + n, an, 1, sel ? sel : ui_attr(UI_ANNOTATION), true);
+	n += draw_label(stdscr, y, x + n, an, 1, sel ? sel : ui_attr(UI_ANNOTATED), true);
 	n += draw_label(stdscr, y, x + n, es, 1, sel ? sel : ui_attr(e), true);
 	return n;
 }
@@ -175,6 +175,7 @@ void timeline_draw(struct app *a)
 			top = 0;
 		a->sel_row = (int)(sel_idx - top);
 	}
+	a->list_top = top;
 	for (int r = 0; r < h; r++) {
 		int y = a->lay.list_y + r;
 		move(y, 0);
