@@ -10,7 +10,7 @@
 [ -r "$SOCTERM_SRC/tests/lib/phantom.sh" ] || skip_all "Phantom emulator not in this tree"
 . "$SOCTERM_SRC/tests/lib/phantom.sh"
 command -v jq >/dev/null || skip_all "jq missing"
-[ -x "$SOCTERM_TOOLS/phantom-emu" ] || skip_all "tools not built"
+[ -x "$SOCTERM_TOOLS/phantom-emu" ] && [ -x "$SOCTERM_TOOLS/escalate-cli" ] || skip_all "tools not built"
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 
 # Events with falcosidekick uuids: the uuid is the event id and the SDI.
@@ -223,7 +223,12 @@ quit
 emu_reset
 emu_fault '{"mode":"latency","ms":150,"count":100000}' >/dev/null
 new_state
+# annotations made earlier (read from the state dir at start) go as notes
+for i in 1 2 3 4 5 6; do
+	"$SOCTERM_TOOLS/escalate-cli" --state "$S" annotate "$(uuid $i)" "seen on node-$i" >/dev/null
+done
 with_phantom
+ok "annotations from the state dir are shown" tui_wait_re "10:00:03\.000 +\+ *ERR"
 for i in 1 2 3 4 5 6; do pick $i; escalate; done
 kills=0
 for delay in 0.2 0.5 0.3; do
@@ -238,7 +243,9 @@ emu_clear_faults
 with_phantom
 tui_keys c
 ok "after the kills, a restart sends the rest" wait_for 30 "six sent" rows_are '^ +[1-6] \^ sent' 6
-is "$(census)" "6 6 0 1 1" "kill -9: every escalation exactly once"
+is "$(census)" "6 6 6 1 1" "kill -9: every escalation, artifact and note exactly once"
+is "$(emu_state | jq -r '[.containers[].notes[].content | select(contains("seen on node-"))] | length')" 6 \
+	"the notes carry the annotations"
 tui_keys c
 quit
 

@@ -6,6 +6,7 @@
 #include "tui/app.h"
 #include "tui/keys.h"
 #include "tui/colors.h"
+#include "tui/annotate.h"
 #include "tui/draw.h"
 #include "tui/escstate.h"
 #include "core/event.h"
@@ -210,6 +211,7 @@ static void build_fields(struct app *a, const struct event *ev)
 	event_id_text(ev, id);
 	add_kvs("id", id, UI_DETAIL_VALUE);
 	escstate_detail(a, ev, add_kvs);
+	annotate_detail(a, ev, add_kvs);
 	sbuf_reset(&b);
 	event_output(ev, &b);
 	add_kv(ev->flags & EV_NO_OUTPUT ? "summary" : "output", ev->flags & EV_NO_OUTPUT ? 7 : 6,
@@ -242,6 +244,7 @@ static void build_unparsed(struct app *a, const struct event *ev)
 	if (ev->subject)
 		add_kvs("subject", intern_str(ev->subject, NULL), UI_DETAIL_VALUE);
 	escstate_detail(a, ev, add_kvs);
+	annotate_detail(a, ev, add_kvs);
 	event_raw(ev, &b);
 	char title[64];
 	snprintf(title, sizeof(title), "raw bytes (%zu)", b.len);

@@ -389,6 +389,25 @@ int escstate_cancel(struct app *a, int64_t id, char **err)
 	return 0;
 }
 
+void escstate_requeued(struct app *a, const struct event *ev)
+{
+	struct escstate *s = a->escs;
+	int64_t id;
+	struct statedb_case c;
+	if (!s || !s->db || !idmap_get(s->byevent, ev->id, &id))
+		return;
+	struct escinfo *e = find_or_load(s, id);
+	if (e && statedb_case_get(s->db, id, &c) == 0) {
+		escinfo_from_case(e, &c);
+		free(c.name);
+		free(c.severity);
+		free(c.sdi);
+		free(c.last_error);
+	}
+	escstate_kick(a);
+	changed(a);
+}
+
 void escstate_kick(struct app *a)
 {
 	if (a->escs && a->escs->fwd)

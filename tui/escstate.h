@@ -96,7 +96,9 @@ int64_t escstate_queue(struct app *a, const struct statedb_esc *e, const struct 
 /* Retry now (failed or waiting) / cancel (not yet sent). 0, or -1 with *err. */
 int escstate_retry(struct app *a, int64_t id, char **err);
 int escstate_cancel(struct app *a, int64_t id, char **err);
-/* Something else queued work (e.g. a note for an annotated, escalated event). */
+/* Something else queued work (e.g. a note for an annotated, escalated
+ * event): re-read the event's escalation and kick the forwarder. */
+void escstate_requeued(struct app *a, const struct event *ev);
 void escstate_kick(struct app *a);
 /* Escalations queued or being sent, from the database (-1 if unknown). */
 int escstate_unsent(struct app *a);

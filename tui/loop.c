@@ -6,6 +6,7 @@
  * DRAIN_BATCH events from the queue into the store (so a burst of 200,000
  * events cannot starve the keyboard), and redraws at most FRAME_NS apart. */
 #include "tui/tui.h"
+#include "tui/annotate.h"
 #include "tui/app.h"
 #include "tui/cases.h"
 #include "tui/colors.h"
@@ -220,6 +221,7 @@ static size_t drain(struct app *a)
 		source_consumed(a->src, ev);
 		rate_add(&a->per_sec, sec, ev->prio, 1);
 		escstate_arrived(a, ev);
+		annotate_arrived(a, ev);
 		store_add(a->store, ev);
 	}
 	if (n)
@@ -358,12 +360,14 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	for (size_t i = 0; i < cfg->nwarnings; i++)
 		app_message(a, true, "%s", cfg->warnings[i]);
 	escstate_start(a);
+	annotate_start(a);
 	int sfd = sig_open();
 	run(a, &scr, sfd);
 	close(sfd);
 	screen_stop(&scr);
 	escalate_close(a);
 	cases_free(a);
+	annotate_stop(a);
 	escstate_stop(a);
 	int rc = a->exit_code;
 	store_free(a->store);
