@@ -79,6 +79,23 @@ static bool has_prefix(const struct fparser *p, size_t at, const char *pre)
 	return at + n <= p->n && strieq_n(p->s + at, n, pre, n);
 }
 
+/* User text quoted in an error message: control bytes escaped (the message
+ * ends up on a terminal), long text cut. The caller frees. */
+static char *show(const char *s, size_t n)
+{
+	struct sbuf b = SBUF_INIT;
+	for (size_t i = 0; i < n && i < 48; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			sbuf_printf(&b, "\\x%02x", c);
+		else
+			sbuf_addc(&b, (char)c);
+	}
+	if (n > 48)
+		sbuf_adds(&b, "...");
+	return sbuf_steal(&b);
+}
+
 /* Levenshtein distance, for "did you mean". Short strings only. */
 static size_t edit_distance(const char *a, size_t an, const char *b, size_t bn)
 {
@@ -302,7 +319,9 @@ static struct fnode *prio_term(struct fparser *p, size_t op_at, enum fop op)
 		return NULL;
 	enum prio v;
 	if (filter_prio_value(d.s, d.n, &v) < 0) {
-		filter_perr_hint(p, value_at(&d), prio_hint, "unknown priority '%s'", d.s);
+		char *t = show(d.s, d.n);
+		filter_perr_hint(p, value_at(&d), prio_hint, "unknown priority '%s'", t);
+		free(t);
 		filter_dstr_free(&d);
 		return NULL;
 	}
@@ -332,7 +351,9 @@ static struct fnode *time_term(struct fparser *p, size_t op_at, enum fop op)
 		return NULL;
 	int64_t lo, hi;
 	if (filter_time_value(d.s, d.n, &lo, &hi) < 0) {
-		filter_perr_hint(p, value_at(&d), time_hint, "invalid time '%s'", d.s);
+		char *t = show(d.s, d.n);
+		filter_perr_hint(p, value_at(&d), time_hint, "invalid time '%s'", t);
+		free(t);
 		filter_dstr_free(&d);
 		return NULL;
 	}
@@ -367,7 +388,9 @@ static struct fnode *id_term(struct fparser *p, size_t op_at, enum fop op)
 	}
 	uint8_t id[16];
 	if (event_id_parse(d.s, id) < 0) {
-		filter_perr_hint(p, value_at(&d), "expected a uuid or 32 hex digits", "invalid event id '%s'", d.s);
+		char *t = show(d.s, d.n);
+		filter_perr_hint(p, value_at(&d), "expected a uuid or 32 hex digits", "invalid event id '%s'", t);
+		free(t);
 		filter_dstr_free(&d);
 		return NULL;
 	}
@@ -466,8 +489,10 @@ static bool resolve_field(struct fparser *p, size_t at, size_t n, struct fieldsp
 	char hint[64];
 	if (best)
 		snprintf(hint, sizeof(hint), "did you mean %s?", best);
+	char *t = show(w, n);
 	filter_perr_hint(p, at, best ? hint : "output_fields keys have a dot, e.g. proc.name, or use field:NAME",
-			 "unknown field '%.*s'", (int)MIN(n, 64), w);
+			 "unknown field '%s'", t);
+	free(t);
 	return false;
 }
 
@@ -552,8 +577,10 @@ static struct fnode *is_prefix(struct fparser *p, size_t at)
 	char hint[96];
 	if (best)
 		snprintf(hint, sizeof(hint), "did you mean is:%s?", best);
+	char *t = show(w, n);
 	filter_perr_hint(p, at, best ? hint : "expected is:marked, is:annotated, is:escalated, is:unparsed or is:repaired",
-			 "unknown state 'is:%.*s'", (int)MIN(n, 64), w);
+			 "unknown state 'is:%s'", t);
+	free(t);
 	return NULL;
 }
 
@@ -573,8 +600,10 @@ static struct fnode *since_prefix(struct fparser *p, size_t at)
 		n->u.time.lo = lo;
 		n->u.time.hi = INT64_MAX;
 	} else {
+		char *t = show(d.s, d.n);
 		filter_perr_hint(p, at, "expected e.g. 90s, 15m, 2h, 1d, 1w, or a time",
-				 "invalid duration '%s'", d.s);
+				 "invalid duration '%s'", t);
+		free(t);
 	}
 	filter_dstr_free(&d);
 	return n;

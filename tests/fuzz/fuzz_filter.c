@@ -76,8 +76,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static void check_interned(size_t before)
+{
+	size_t after;
+	intern_stats(&after, NULL);
+	if (after != before) {
+		fprintf(stderr, "fuzz_filter: %zu interned strings before, %zu after\n", before, after);
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	size_t strings_before;
+	intern_stats(&strings_before, NULL);
 	char *expr = xstrndup((const char *)data, size);  /* stops at a NUL */
 	size_t len = strlen(expr);
 	char *err = NULL;
@@ -91,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(err);
 		free(expr);
+		check_interned(strings_before);
 		return 0;
 	}
 	if (strcmp(filter_source(f), expr) != 0)
@@ -116,5 +129,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(neg_text);
 	filter_free(f);
 	free(expr);
+	check_interned(strings_before);
 	return 0;
 }
