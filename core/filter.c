@@ -25,6 +25,13 @@ struct fnode *filter_node_new(enum fntype t, int cost)
 	return n;
 }
 
+struct fnode *filter_node_not(struct fnode *kid)
+{
+	struct fnode *n = filter_node_new(N_NOT, kid->cost);
+	n->u.not = kid;
+	return n;
+}
+
 void filter_node_add(struct fnode *list, struct fnode *kid)
 {
 	size_t cap = list->u.list.n;

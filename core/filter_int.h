@@ -3,7 +3,8 @@
  *   filter_lex.c    scanning: words, operators, quoted/unquoted values
  *   filter_value.c  literal values: numbers, priorities, times, globs, regexes
  *   filter_text.c   text matchers: globs, case-insensitive substring search
- *   filter_parse.c  the grammar: text -> tree of nodes
+ *   filter_term.c   one term: fields, operators, values, prefixes, bare words
+ *   filter_parse.c  the grammar: terms combined with and/or/not/parentheses
  *   filter_eval.c   evaluation of a tree against an event
  *   filter.c        the public API, tree optimisation and freeing
  * Not for use outside core/filter*.c.
@@ -187,6 +188,7 @@ struct fnode *filter_node_new(enum fntype t, int cost);
 void filter_node_free(struct fnode *n);
 /* Appends kid to an N_AND/N_OR list. */
 void filter_node_add(struct fnode *list, struct fnode *kid);
+struct fnode *filter_node_not(struct fnode *kid);
 
 /* ---- values ------------------------------------------------------------- */
 
@@ -205,6 +207,11 @@ pcre2_code *filter_regex_compile(struct fparser *p, const struct fdstr *d, bool 
 
 /* ---- parse / eval --------------------------------------------------------- */
 
+/* The term starting with the word at `at` (a prefix term, a comparison, a
+ * presence test or a bare word); NULL with p->err set on error. */
+struct fnode *filter_term(struct fparser *p, size_t at);
+/* A case-insensitive substring search for s[0..n). */
+struct fnode *filter_term_bare(const char *s, size_t n);
 /* Parses the whole expression; NULL with p->err set on error. An empty
  * expression gives N_TRUE. */
 struct fnode *filter_parse_expr(struct fparser *p);
