@@ -188,7 +188,8 @@ const char *const *filter_keywords(void)
 		"priority", "rule", "source", "hostname", "host", "subject", "output", "message",
 		"note", "time", "id", "tag", "tag:", "since:", "field:",
 		"is:marked", "is:annotated", "is:escalated", "is:unparsed", "is:repaired",
-		"and", "or", "not", "exists", "missing",
+		"and", "or", "not", "exists", "missing", "in", "contains", "icontains", "startswith",
+		"endswith",
 		"emergency", "alert", "critical", "error", "warning", "notice", "informational",
 		"debug", "unknown",
 		/* output_fields most rules carry */

@@ -66,6 +66,7 @@ struct fparser {
 	size_t n;
 	size_t pos;
 	int depth;
+	bool in_list;     /* inside `in (...)`: a comma also ends a value */
 	char *err;
 	size_t err_pos;
 	bool uses_time;
@@ -87,7 +88,8 @@ struct fdstr {
 
 enum fop {
 	OP_NONE, OP_EQ, OP_NE, OP_RE, OP_NRE, OP_REI, OP_NREI,
-	OP_LT, OP_LE, OP_GT, OP_GE, OP_EXISTS, OP_MISSING
+	OP_LT, OP_LE, OP_GT, OP_GE, OP_EXISTS, OP_MISSING,
+	OP_IN, OP_CONTAINS, OP_ICONTAINS, OP_STARTSWITH, OP_ENDSWITH   /* word operators */
 };
 
 void filter_perr(struct fparser *p, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -202,6 +204,9 @@ void filter_lit_free(struct flit *l);
 bool filter_dstr_has_glob(const struct fdstr *d);
 void filter_glob_init(struct fglob *g, const struct fdstr *d, bool icase);
 void filter_glob_free(struct fglob *g);
+/* A glob matching s[0..n) literally, with `*` before and/or after it
+ * (contains, startswith, endswith). */
+void filter_glob_affix(struct fglob *g, const char *s, size_t n, bool star_front, bool star_back, bool icase);
 /* Compiles d as a regex; on error sets p->err at the right source offset. */
 pcre2_code *filter_regex_compile(struct fparser *p, const struct fdstr *d, bool icase);
 

@@ -404,6 +404,79 @@ static struct fnode *num_term(struct fparser *p, istr key, size_t op_at, enum fo
 	return n;
 }
 
+/* FIELD contains|icontains|startswith|endswith VALUE: a glob around the
+ * literal value. */
+static struct fnode *affix_term(struct fparser *p, const struct fieldspec *fs, size_t op_at, enum fop op)
+{
+	if (fs->kind == FK_PRIO || fs->kind == FK_TIME) {
+		filter_perr(p, op_at, "'%s' does not apply to %s", filter_op_text(op), fs->name);
+		return NULL;
+	}
+	struct fdstr d;
+	if (!read_value(p, op_at, op, false, &d))
+		return NULL;
+	bool icase = op == OP_ICONTAINS || fs->subj == SJ_TAG;
+	struct fnode *n = term_node(fs->subj, T_GLOB, subj_cost(fs->subj) + test_cost(T_GLOB));
+	filter_glob_affix(&n->u.term.glob, d.s, d.n, op != OP_STARTSWITH, op != OP_ENDSWITH, icase);
+	filter_dstr_free(&d);
+	n->u.term.icase = icase;
+	n->u.term.key = fs->key;
+	if (fs->key)
+		intern_ref(fs->key);
+	uses(p, fs->subj);
+	return n;
+}
+
+static struct fnode *comparison(struct fparser *p, const struct fieldspec *fs, size_t op_at, enum fop op);
+
+/* FIELD in (V1, V2 ...): FIELD=V1 or FIELD=V2 ...; commas are optional. */
+static struct fnode *in_list(struct fparser *p, const struct fieldspec *fs, size_t op_at)
+{
+	filter_lex_skip_ws(p);
+	size_t open = p->pos++;  /* the caller saw '(' */
+	struct fnode *list = NULL, *first = NULL;
+	for (;;) {
+		filter_lex_skip_ws(p);
+		char c = peekc(p);
+		if (first && c == ')') {
+			p->pos++;
+			return list ? list : first;
+		}
+		if (first && filter_lex_at_end(p)) {
+			char hint[48];
+			snprintf(hint, sizeof(hint), "to close '(' at %zu", open);
+			filter_perr_hint(p, p->pos, hint, "expected ')'");
+			break;
+		}
+		if (filter_lex_at_end(p) || c == ')' || c == ',' || c == '|' || c == '&') {
+			if (first)
+				filter_perr(p, p->pos, "expected a value in the list after 'in'");
+			else
+				filter_perr(p, op_at, "expected a value after 'in'");
+			break;
+		}
+		p->in_list = true;
+		struct fnode *k = comparison(p, fs, op_at, OP_EQ);
+		p->in_list = false;
+		if (!k)
+			break;
+		if (!first) {
+			first = k;
+		} else {
+			if (!list) {
+				list = filter_node_new(N_OR, 0);
+				filter_node_add(list, first);
+			}
+			filter_node_add(list, k);
+		}
+		filter_lex_skip_ws(p);
+		if (peekc(p) == ',')
+			p->pos++;
+	}
+	filter_node_free(list ? list : first);
+	return NULL;
+}
+
 /* FIELD OP VALUE, with p->pos at the operator. */
 static struct fnode *comparison(struct fparser *p, const struct fieldspec *fs, size_t op_at, enum fop op)
 {
@@ -480,7 +553,31 @@ static bool resolve_field(struct fparser *p, size_t at, size_t n, struct fieldsp
 	return false;
 }
 
-/* After a field name: OP VALUE, or exists/missing. Returns NULL with no
+/* A word operator at `at`: exists, missing, contains, icontains,
+ * startswith, endswith, or `in` followed by '('. OP_NONE otherwise. */
+static enum fop word_op(const struct fparser *p, size_t at)
+{
+	static const struct {
+		const char *w;
+		enum fop op;
+	} ops[] = {
+		{ "exists", OP_EXISTS }, { "missing", OP_MISSING }, { "contains", OP_CONTAINS },
+		{ "icontains", OP_ICONTAINS }, { "startswith", OP_STARTSWITH }, { "endswith", OP_ENDSWITH },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ops); i++)
+		if (filter_lex_word_is(p, at, ops[i].w))
+			return ops[i].op;
+	if (filter_lex_word_len(p, at) == 2 && filter_lex_word_is(p, at, "in")) {
+		size_t i = at + 2;
+		while (i < p->n && filter_lex_is_space((unsigned char)p->s[i]))
+			i++;
+		if (i < p->n && p->s[i] == '(')
+			return OP_IN;
+	}
+	return OP_NONE;
+}
+
+/* After a field name: OP VALUE, or a word operator. Returns NULL with no
  * error set if neither follows (the caller decides). */
 static struct fnode *field_rest(struct fparser *p, struct fieldspec *fs, bool *none)
 {
@@ -492,10 +589,18 @@ static struct fnode *field_rest(struct fparser *p, struct fieldspec *fs, bool *n
 		p->pos = at + len;
 		return comparison(p, fs, at, op);
 	}
-	if (filter_lex_word_is(p, at, "exists") || filter_lex_word_is(p, at, "missing")) {
-		op = filter_lex_word_is(p, at, "exists") ? OP_EXISTS : OP_MISSING;
+	op = word_op(p, at);
+	if (op == OP_EXISTS || op == OP_MISSING) {
 		p->pos = at + filter_lex_word_len(p, at);
 		return presence_term(p, fs, op);
+	}
+	if (op == OP_IN) {
+		p->pos = at + 2;
+		return in_list(p, fs, at);
+	}
+	if (op != OP_NONE) {
+		p->pos = at + filter_lex_word_len(p, at);
+		return affix_term(p, fs, at, op);
 	}
 	*none = true;
 	return NULL;
@@ -602,7 +707,7 @@ static struct fnode *field_prefix(struct fparser *p, size_t at)
 	bool none;
 	struct fnode *n = field_rest(p, &fs, &none);
 	if (none)
-		filter_perr(p, p->pos, "expected an operator or exists/missing after 'field:'");
+		filter_perr(p, p->pos, "expected an operator, exists or missing after 'field:'");
 	intern_unref(fs.key);
 	return n;
 }
@@ -628,9 +733,8 @@ struct fnode *filter_term(struct fparser *p, size_t at)
 	filter_lex_skip_ws(p);
 	size_t len;
 	bool op_follows = filter_lex_op(p, p->pos, &len) != OP_NONE;
-	bool presence = is_field_name(w, wn) &&
-			(filter_lex_word_is(p, p->pos, "exists") || filter_lex_word_is(p, p->pos, "missing"));
-	if (op_follows || presence) {
+	bool word_follows = is_field_name(w, wn) && word_op(p, p->pos) != OP_NONE;
+	if (op_follows || word_follows) {
 		struct fieldspec fs;
 		if (!resolve_field(p, at, wn, &fs))
 			return NULL;
