@@ -1,5 +1,6 @@
 /* natsconn.c — see natsconn.h. Settings follow nats-and-perf.md §5.3. */
 #include "core/natsconn.h"
+#include "core/config.h"
 #include "core/evq.h"
 #include "core/util.h"
 
@@ -19,31 +20,6 @@ const char *conn_state_name(enum conn_state s)
 		[CONN_EOF] = "end of input",    [CONN_ERROR] = "error",
 	};
 	return (unsigned)s < ARRAY_LEN(names) ? names[s] : "?";
-}
-
-char *url_redact(const char *url)
-{
-	struct sbuf b = SBUF_INIT;
-	const char *p = url;
-	while (*p) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		const char *scheme = memmem(p, n, "://", 3);
-		const char *host = scheme ? scheme + 3 : p;
-		const char *at = memchr(host, '@', n - (size_t)(host - p));
-		if (at) {
-			sbuf_add(&b, p, (size_t)(host - p));
-			sbuf_adds(&b, "***@");
-			sbuf_add(&b, at + 1, n - (size_t)(at + 1 - p));
-		} else {
-			sbuf_add(&b, p, n);
-		}
-		if (!comma)
-			break;
-		sbuf_addc(&b, ',');
-		p = comma + 1;
-	}
-	return sbuf_steal(&b);
 }
 
 static void set_state(struct natsconn *c, enum conn_state s, bool reconnect)
@@ -261,7 +237,7 @@ int natsconn_open(struct natsconn *c, const struct nats_conf *conf, struct evq *
 	c->q = q;
 	c->st.state = CONN_CONNECTING;
 	c->st.state_since_ns = now_ns();
-	char *shown = url_redact(conf->servers ? conf->servers : "nats://127.0.0.1:4222");
+	char *shown = config_redact_url(conf->servers ? conf->servers : "nats://127.0.0.1:4222");
 	snprintf(c->st.name, sizeof(c->st.name), "%s %s", shown, what);
 	free(shown);
 	if (set_options(c, conf, err) < 0)

@@ -390,19 +390,28 @@ struct cand {
 	unsigned idx;
 };
 
-static int cand_cmp(const void *a, const void *b)
+struct hit {
+	uint32_t pos, len, idx;
+};
+
+static int hit_cmp(const void *a, const void *b)
 {
-	const struct cand *x = a, *y = b;
-	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+	const struct hit *x = a, *y = b;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return x->len > y->len ? -1 : x->len < y->len; /* longest first */
 }
 
-/* Encodes msg as a template referring to field values (see evfmt.h). */
+#define MAX_HITS 1024
+
+/* Encodes msg as a template referring to field values (see evfmt.h): every
+ * occurrence of a value (found with memmem, one pass per field) becomes a
+ * reference; overlaps go to the leftmost, then longest. */
 static istr make_template(const struct builder *b, const char *msg, size_t n, struct sbuf *out)
 {
-	struct cand cands[MAX_REF_FIELDS];
-	char numbuf[MAX_REF_FIELDS][24];
-	size_t nc = 0;
-	bool first[256] = { false };
+	static _Thread_local struct hit hits[MAX_HITS];
+	char num[24];
+	size_t nh = 0;
 	for (size_t i = 0; i < b->nf && i < MAX_REF_FIELDS; i++) {
 		enum fv_type t = EF_TYPE(b->f[i].key);
 		struct cand c = { NULL, 0, (unsigned)i };
@@ -411,41 +420,43 @@ static istr make_template(const struct builder *b, const char *msg, size_t n, st
 		} else if (t == FV_INT) {
 			int64_t v = (b->f[i].key & EF_BIG) ? b->tail[b->f[i].val]
 							   : (int64_t)(int32_t)b->f[i].val;
-			c.n = (size_t)snprintf(numbuf[i], sizeof(numbuf[i]), "%lld", (long long)v);
-			c.s = numbuf[i];
+			c.n = (size_t)snprintf(num, sizeof(num), "%lld", (long long)v);
+			c.s = num;
 		}
-		if (c.s && c.n >= 2 && c.n <= n) {
-			cands[nc++] = c;
-			first[(unsigned char)c.s[0]] = true;
+		if (!c.s || c.n < 2 || c.n > n)
+			continue;
+		for (const char *p = msg; nh < MAX_HITS;) {
+			const char *f = memmem(p, (size_t)(msg + n - p), c.s, c.n);
+			if (!f)
+				break;
+			hits[nh++] = (struct hit){ (uint32_t)(f - msg), (uint32_t)c.n, c.idx };
+			p = f + c.n;
 		}
 	}
-	qsort(cands, nc, sizeof(cands[0]), cand_cmp);
+	qsort(hits, nh, sizeof(hits[0]), hit_cmp);
 	sbuf_reset(out);
 	size_t lit = 0;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)msg[i];
-		if (c == (unsigned char)EVT_ESC) {
-			sbuf_add(out, msg + lit, i - lit);
+	for (size_t h = 0; h <= nh; h++) {
+		size_t upto = h < nh ? hits[h].pos : n;
+		if (h < nh && hits[h].pos < lit)
+			continue; /* overlaps a reference already taken */
+		/* Literal text up to the reference, escaping EVT_ESC bytes. */
+		for (const char *p = msg + lit, *e = msg + upto; p < e;) {
+			const char *esc = memchr(p, EVT_ESC, (size_t)(e - p));
+			if (!esc) {
+				sbuf_add(out, p, (size_t)(e - p));
+				break;
+			}
+			sbuf_add(out, p, (size_t)(esc - p));
 			sbuf_add(out, "\x01\x00", 2);
-			lit = ++i;
-			continue;
+			p = esc + 1;
 		}
-		const struct cand *hit = NULL;
-		if (first[c])
-			for (size_t k = 0; k < nc && !hit; k++)
-				if (cands[k].n <= n - i && memcmp(msg + i, cands[k].s, cands[k].n) == 0)
-					hit = &cands[k];
-		if (!hit) {
-			i++;
-			continue;
-		}
-		sbuf_add(out, msg + lit, i - lit);
+		if (h == nh)
+			break;
 		sbuf_addc(out, EVT_ESC);
-		sbuf_addc(out, (char)(hit->idx + 1));
-		i += hit->n;
-		lit = i;
+		sbuf_addc(out, (char)(hits[h].idx + 1));
+		lit = hits[h].pos + hits[h].len;
 	}
-	sbuf_add(out, msg + lit, n - lit);
 	return intern_put(out->len ? out->s : "", out->len);
 }
 

@@ -30,6 +30,8 @@ static struct source *make_source(const struct config *cfg, struct evq *q, char 
 {
 	if (cfg->source_path)
 		return source_file_new(cfg->source_path, cfg->follow, q, err);
+	if (cfg->nats.stream)
+		return source_js_new(&cfg->nats, q, err);
 	return source_nats_new(&cfg->nats, q, err);
 }
 

@@ -108,6 +108,11 @@ void status_draw_bar(struct app *a)
 		snprintf(buf, sizeof(buf), " | %s dup", n1);
 		item(&b, buf, st);
 	}
+	if (a->sst.durable && a->sst.pending) {
+		fmt_count(a->sst.pending, n1, sizeof(n1));
+		snprintf(buf, sizeof(buf), " | catching up: %s pending", n1);
+		item(&b, buf, warn);
+	}
 	fmt_count(a->rate.last, n1, sizeof(n1));
 	snprintf(buf, sizeof(buf), " | %s ev/s", n1);
 	item(&b, buf, st);

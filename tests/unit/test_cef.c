@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/lib_common.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,8 +304,11 @@ static void test_public_samples(void **state)
 	char *path = xasprintf("%s/../shared/samples/falco-public.jsonl", src_dir());
 	FILE *f = fopen(path, "r");
 	if (!f) {
+		/* cmocka's TAP output marks skip() as "not ok", which prove counts
+		 * as a failure: say so and return instead */
+		printf("# %s not found: sample checks not run\n", path);
 		free(path);
-		skip();
+		TEST_SKIP("no ../shared/samples here");
 	}
 	fclose(f);
 	char **lines;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/lib_common.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,7 +469,7 @@ static void test_public_samples(void **state)
 	FILE *f = fopen(path, "r");
 	free(path);
 	if (!f)
-		skip();
+		TEST_SKIP("no ../shared/samples here");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -527,7 +529,7 @@ static void test_public_malformed(void **state)
 	FILE *f = fopen(path, "r");
 	free(path);
 	if (!f)
-		skip();
+		TEST_SKIP("no ../shared/samples here");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
