@@ -66,8 +66,9 @@
  *           write `\*` and `\?` for literal ones.
  *   !=      not (=): also true when the field is absent.
  *   ~  !~   PCRE2 regex (unanchored), case-sensitive unless (?i); ~* and !~*
- *           are the case-insensitive forms. A regex that exceeds the match
- *           limit (pathological backtracking) does not match.
+ *           are the case-insensitive forms; !~ is not (~), true when the
+ *           field is absent. A regex that exceeds the match limit
+ *           (pathological backtracking) does not match.
  *   < <= > >=  numeric. Integers compare exactly over 64 bits, reals as
  *           reals; a string value that looks like a number compares as that
  *           number. Numeric equality too: `proc.tty = 34816` matches the
@@ -88,7 +89,8 @@
  * are kept as written, so regexes such as "\d+\." work inside quotes.
  *
  * Errors: "<what went wrong> at N", N the 0-based byte offset of the
- * offending token (for a missing value, of the operator).
+ * offending token (for a missing value, of the operator). Text quoted from
+ * the expression has its control bytes shown as \xNN.
  */
 #ifndef SOCTERM_FILTER_H
 #define SOCTERM_FILTER_H
