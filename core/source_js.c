@@ -33,7 +33,15 @@
 #define FETCH_BATCH 256
 #define FETCH_TIMEOUT_MS 2000     /* >= 1000: nats.c 3.4.1 _fetch overflow */
 #define MAX_ACK_PENDING 20000
-#define ACK_WAIT_NS (60LL * 1000000000)
+/* Un-acked messages come back after AckWait. It bounds how long events that
+ * a crashed (kill -9) socterm had fetched but not made safe wait for their
+ * redelivery; a consumer that holds messages longer only gets redeliveries,
+ * which are skipped by sequence. */
+#define ACK_WAIT_NS (10LL * 1000000000)
+/* Fetch errors in a row (not timeouts) while connected before the binding is
+ * made again: the consumer or the stream was deleted, or the server lost its
+ * JetStream state. */
+#define FETCH_ERRORS_RESETUP 5
 #define RECENT_ACKED 65536        /* power of two */
 
 /* seq -> natsMsg* for messages handed out and not yet acked. */
@@ -54,6 +62,7 @@ struct js_source {
 	bool fetcher_running, acker_running;
 	_Atomic bool stopping;
 	pthread_mutex_t mu;        /* inflight, acks, recent, stats */
+	pthread_mutex_t ack_mu;    /* held while acking; the subscription stays */
 	pthread_cond_t ack_cv, room_cv;
 	struct inflight fl;
 	uint64_t *acks;            /* sequences to ack */
@@ -280,14 +289,15 @@ static bool take(struct js_source *s, natsMsg *m)
 	jsMsgMetaData_Destroy(md);
 	pthread_mutex_lock(&s->mu);
 	s->pending = pending;
-	bool dup = fl_has(&s->fl, seq) || recently_acked(s, seq);
+	bool acked = recently_acked(s, seq);
+	bool dup = acked || fl_has(&s->fl, seq);
 	if (dup)
 		s->redelivered++;
 	pthread_mutex_unlock(&s->mu);
 	if (dup) {
 		/* Already taken: if it was acked, ack again (the first ack may have
 		 * been lost); if in flight, its ack is coming. */
-		if (recently_acked(s, seq))
+		if (acked)
 			natsMsg_Ack(m, NULL);
 		return false;
 	}
@@ -310,9 +320,54 @@ static bool take(struct js_source *s, natsMsg *m)
 	return true;
 }
 
+/* Forgets the binding so the next turn sets it up again (re-creating the
+ * consumer or the stream if allowed). Messages still in flight cannot be
+ * acked through a consumer that is gone: they are dropped here and come back
+ * through the new binding (or were lost with the old consumer's state). */
+static void unbind(struct js_source *s, const char *why)
+{
+	note(s, "JetStream binding lost (%s); binding again", why);
+	pthread_mutex_lock(&s->ack_mu);      /* no ack uses the old subscription */
+	pthread_mutex_lock(&s->mu);
+	for (size_t i = 0; i < s->fl.cap; i++)
+		if (s->fl.seq[i]) {
+			natsMsg_Destroy(s->fl.msg[i]);
+			s->fl.seq[i] = 0;
+		}
+	s->fl.len = 0;
+	s->ready = false;
+	pthread_mutex_unlock(&s->mu);
+	natsSubscription_Destroy(s->sub);
+	s->sub = NULL;
+	pthread_mutex_unlock(&s->ack_mu);
+}
+
+/* After a long quiet spell: is the consumer still there? Also refreshes the
+ * pending count, which otherwise only moves with deliveries. */
+static void check_consumer(struct js_source *s)
+{
+	jsConsumerInfo *ci = NULL;
+	jsErrCode jerr = 0;
+	natsStatus st = js_GetConsumerInfo(&ci, s->js, s->stream, s->durable, NULL, &jerr);
+	if (st == NATS_OK) {
+		pthread_mutex_lock(&s->mu);
+		s->pending = ci->NumPending;
+		pthread_mutex_unlock(&s->mu);
+		jsConsumerInfo_Destroy(ci);
+	} else if (jerr == JSConsumerNotFoundErr || jerr == JSStreamNotFoundErr) {
+		unbind(s, "consumer not found");
+	}
+}
+
+static bool connected(struct js_source *s)
+{
+	return natsConnection_Status(s->conn.nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
 static void *fetch_main(void *arg)
 {
 	struct js_source *s = arg;
+	int errors = 0, idle = 0;
 	while (!atomic_load(&s->stopping)) {
 		if (!s->sub) {
 			if (setup(s) < 0) {
@@ -321,6 +376,7 @@ static void *fetch_main(void *arg)
 					nats_Sleep(100);
 				continue;
 			}
+			errors = idle = 0;
 			pthread_mutex_lock(&s->mu);
 			s->ready = true;
 			pthread_mutex_unlock(&s->mu);
@@ -332,12 +388,24 @@ static void *fetch_main(void *arg)
 		jsErrCode jerr = 0;
 		natsStatus st = natsSubscription_Fetch(&list, s->sub, FETCH_BATCH, FETCH_TIMEOUT_MS, &jerr);
 		if (st == NATS_OK) {
+			errors = idle = 0;
 			for (int i = 0; i < list.Count; i++)
 				if (take(s, list.Msgs[i]))
 					list.Msgs[i] = NULL; /* kept until acked */
-		} else if (st != NATS_TIMEOUT) {
+		} else if (st == NATS_TIMEOUT) {
+			errors = 0;
+			if (++idle >= 15 && connected(s)) { /* ~30 s without a message */
+				idle = 0;
+				check_consumer(s);
+			}
+		} else {
 			/* Disconnected, or the server restarting: Fetch recovers by
-			 * itself after the reconnect. Avoid spinning meanwhile. */
+			 * itself after the reconnect. Avoid spinning meanwhile. While
+			 * connected, repeated errors mean the binding is gone. */
+			if (connected(s) && ++errors >= FETCH_ERRORS_RESETUP) {
+				errors = 0;
+				unbind(s, natsStatus_GetText(st));
+			}
 			nats_Sleep(200);
 		}
 		natsMsgList_Destroy(&list);
@@ -363,16 +431,21 @@ static void *ack_main(void *arg)
 		batch = xgrow(batch, &cap, n, sizeof(*batch));
 		memcpy(batch, s->acks, n * sizeof(*batch));
 		s->nacks = 0;
+		pthread_mutex_unlock(&s->mu);
+		/* ack_mu: unbind() does not destroy the subscription meanwhile. */
+		pthread_mutex_lock(&s->ack_mu);
 		for (size_t i = 0; i < n; i++) {
+			pthread_mutex_lock(&s->mu);
 			natsMsg *m = fl_take(&s->fl, batch[i]);
 			s->recent[batch[i] & (RECENT_ACKED - 1)] = batch[i];
+			pthread_mutex_unlock(&s->mu);
 			if (!m)
 				continue;
-			pthread_mutex_unlock(&s->mu);
 			natsMsg_Ack(m, NULL);
 			natsMsg_Destroy(m);
-			pthread_mutex_lock(&s->mu);
 		}
+		pthread_mutex_unlock(&s->ack_mu);
+		pthread_mutex_lock(&s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);
 	free(batch);
@@ -464,6 +537,7 @@ static void js_destroy(struct source *base)
 	struct js_source *s = (struct js_source *)base;
 	pthread_mutex_destroy(&s->conn.mu);
 	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->ack_mu);
 	pthread_cond_destroy(&s->ack_cv);
 	pthread_cond_destroy(&s->room_cv);
 	free(s->fl.seq);
@@ -502,6 +576,7 @@ struct source *source_js_new(const struct nats_conf *c, struct evq *q, char **er
 	s->stream = xstrdup(c->stream);
 	s->durable = xstrdup(c->durable);
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->ack_mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
