@@ -157,11 +157,11 @@ deps:
 # ---- demo, bench, fuzz, soak ---------------------------------------------
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all tools
-	$(Q)SOCTERM="$(abspath $(BIN))" SOCTERM_TOOLS="$(abspath $(O)/tools)" sh tests/tools/demo.sh
+	$(Q)SOCTERM="$(abspath $(BIN))" SOCTERM_TOOLS="$(abspath $(O)/tools)" bash tests/tools/demo.sh
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all tools
-	$(Q)SOCTERM="$(abspath $(BIN))" SOCTERM_TOOLS="$(abspath $(O)/tools)" sh tests/tools/bench.sh
+	$(Q)SOCTERM="$(abspath $(BIN))" SOCTERM_TOOLS="$(abspath $(O)/tools)" bash tests/tools/bench.sh
 
 FUZZ_SECONDS ?= 60
 fuzz: deps
@@ -169,7 +169,7 @@ fuzz: deps
 
 soak: deps
 	$(Q)$(MAKE) --no-print-directory all tools
-	$(Q)$(TEST_ENV) SOAK_SECONDS=1800 sh tests/tools/soak.sh
+	$(Q)$(TEST_ENV) SOAK_SECONDS=1800 bash tests/tools/soak.sh
 
 # ---- install ---------------------------------------------------------------
 install: all

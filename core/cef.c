@@ -16,25 +16,9 @@
 
 /* ---- priority and severity ------------------------------------------------ */
 
-static const char *const prio_names[] = {
-	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
-};
-
 enum prio cef_prio(const char *s)
 {
-	if (!s)
-		return PRIO_UNKNOWN;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	for (size_t i = 0; i < ARRAY_LEN(prio_names); i++)
-		if (strieq_n(s, n, prio_names[i], strlen(prio_names[i])))
-			return (enum prio)i;
-	if (strieq_n(s, n, "info", 4))
-		return PRIO_INFORMATIONAL;
-	return PRIO_UNKNOWN;
+	return s ? prio_parse(s, strlen(s)) : PRIO_UNKNOWN;
 }
 
 const char *cef_default_severity(enum prio p)
@@ -851,13 +835,8 @@ json_t *cef_container(const struct cef_params *p, json_t *const *events,
 	add_tag(tags, "falco", 5);
 	for (size_t i = 0; i < k; i++) {
 		enum prio pr = event_prio(events[keep[i]]);
-		if (pr != PRIO_UNKNOWN) {
-			char lower[16];
-			size_t j;
-			for (j = 0; prio_names[pr][j]; j++)
-				lower[j] = (char)tolower((unsigned char)prio_names[pr][j]);
-			add_tag(tags, lower, j);
-		}
+		if (pr != PRIO_UNKNOWN)
+			add_tag(tags, prio_lname(pr), strlen(prio_lname(pr)));
 	}
 	json_object_set_new(c, "tags", tags);
 	json_object_set_new(c, "data", summary_data(events, ids, keep, k, first, last));

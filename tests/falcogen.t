@@ -89,34 +89,35 @@ is "$(awk -F'\t' '$1 == "Redirect STDOUT/STDIN to Network Connection in Containe
 "$FG" --seed 42 --start "$START" --count 3000 --out "$T/ev.jsonl" --stats 2> "$T/ev.stats"
 is "$(wc -l < "$T/ev.jsonl")" 3000 "3000 events written"
 is "$(nonobjects "$T/ev.jsonl")" 0 "every line is a JSON object jq parses"
-is "$(jq -c keys "$T/ev.jsonl" | sort -u)" '["hostname","output","output_fields","priority","rule","source","tags","time"]' \
-	"Falco >= 0.33 key set on every event"
+# one jq pass; the checks below read this summary
+jq -r '[.priority, .source, .rule, .time, (.tags | join(",")), (.tags == (.tags | sort)), (keys | join(",")),
+	([.output_fields[] | select(. == "<NA>")] | length), (.output_fields["proc.tty"] | type),
+	(.output_fields["ka.req.pod.containers.image"] | type), (.output_fields["container.id"] // "-")] | @tsv' \
+	"$T/ev.jsonl" > "$T/ev.tsv"
+col() { cut -f"$1" "$T/ev.tsv"; }
+is "$(col 7 | sort -u)" "hostname,output,output_fields,priority,rule,source,tags,time" "Falco >= 0.33 key set on every event"
 is "$(head -c 12 "$T/ev.jsonl")" '{"hostname":' "keys serialised in Falco >= 0.39 (sorted) order"
-is "$(jq -r .priority "$T/ev.jsonl" | sort -u | tr '\n' ' ')" \
+is "$(col 1 | sort -u | tr '\n' ' ')" \
 	"Alert Critical Debug Emergency Error Informational Notice Warning " "all eight priorities in 3000 events"
-is "$(jq -r .source "$T/ev.jsonl" | sort -u | tr '\n' ' ')" "aws_cloudtrail k8s_audit syscall " "all three sources present"
+is "$(col 2 | sort -u | tr '\n' ' ')" "aws_cloudtrail k8s_audit syscall " "all three sources present"
 ok "MITRE tactic and technique tags present" \
-	test "$(jq -r '.tags[]' "$T/ev.jsonl" | grep -cE '^(mitre_[a-z_]+|T[0-9]{4}(\.[0-9]{3})?)$')" -gt 1000
-is "$(jq -c 'select(.tags != (.tags | sort))' "$T/ev.jsonl" | wc -l)" 0 "tags sorted as Falco sorts them"
-is "$(jq -r 'select(.source == "k8s_audit") | .tags | join(",")' "$T/ev.jsonl" | sort -u)" "k8s" "k8s_audit rules tagged k8s"
+	test "$(col 5 | tr ',' '\n' | grep -cE '^(mitre_[a-z_]+|T[0-9]{4}(\.[0-9]{3})?)$')" -gt 1000
+is "$(col 6 | sort -u)" "true" "tags sorted as Falco sorts them"
+is "$(awk -F'\t' '$2 == "k8s_audit" {print $5}' "$T/ev.tsv" | sort -u)" "k8s" "k8s_audit rules tagged k8s"
 ok "the same rule appears with an overridden priority" \
-	test "$(jq -r 'select(.rule == "Terminal shell in container") | .priority' "$T/ev.jsonl" | sort -u | wc -l)" -eq 2
+	test "$(awk -F'\t' '$3 == "Terminal shell in container" {print $1}' "$T/ev.tsv" | sort -u | wc -l)" -eq 2
 ok "time is RFC 3339 UTC with 9 fraction digits" \
-	test "$(jq -r .time "$T/ev.jsonl" | grep -cvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$')" -eq 0
-ok "events in time order" bash -c "jq -r .time '$T/ev.jsonl' | LC_ALL=C sort -c"
-like "$(jq -r .time "$T/ev.jsonl" | head -1)" '^2024-05-01T10:00:00\.000' "--start sets the first event's time"
-like "$(jq -r .time "$T/ev.jsonl" | tail -1)" '^2024-05-01T10:00:0[23]\.' "--step 1ms by default"
+	test "$(col 4 | grep -cvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$')" -eq 0
+ok "events in time order" bash -c "cut -f4 '$T/ev.tsv' | LC_ALL=C sort -c"
+like "$(col 4 | head -1)" '^2024-05-01T10:00:00\.000' "--start sets the first event's time"
+like "$(col 4 | tail -1)" '^2024-05-01T10:00:0[23]\.' "--step 1ms by default"
 ok "null values present in output_fields" test "$(grep -c '":null' "$T/ev.jsonl")" -gt 50
-ok '"<NA>" strings present in output_fields' \
-	test "$(jq '[.output_fields[] | select(. == "<NA>")] | length' "$T/ev.jsonl" | awk '{ s += $1 } END { print s }')" -gt 10
-ok "integer values present (pids, uids, tty)" \
-	test "$(jq -c '.output_fields["proc.tty"] | numbers' "$T/ev.jsonl" | wc -l)" -gt 1000
-ok "array values present (ka.req.pod.containers.image)" \
-	test "$(jq -c '.output_fields["ka.req.pod.containers.image"] | arrays' "$T/ev.jsonl" | wc -l)" -gt 10
+ok '"<NA>" strings present in output_fields' test "$(col 8 | awk '{ s += $1 } END { print s }')" -gt 10
+ok "integer values present (pids, uids, tty)" test "$(col 9 | grep -c number)" -gt 1000
+ok "array values present (ka.req.pod.containers.image)" test "$(col 10 | grep -c array)" -gt 10
 is "$(grep -oE '\b[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\b' "$T/ev.jsonl" | \
 	grep -cvE '^(192\.0\.2|198\.51\.100|203\.0\.113)\.|^0\.0\.0\.0$')" 0 "IP addresses only from the documentation ranges"
-ok "about 2,000 distinct containers" \
-	test "$(jq -r '.output_fields["container.id"] // empty' "$T/ev.jsonl" | sort -u | wc -l)" -gt 500
+ok "containers drawn from a large pool" test "$(col 11 | sort -u | wc -l)" -gt 500
 
 avg=$(statv avg "$T/ev.stats"); min=$(statv min "$T/ev.stats"); max=$(statv max "$T/ev.stats")
 diag "sizes: min=$min avg=$avg max=$max"
@@ -124,11 +125,11 @@ ok "average size about 900 B (850..1050)" test "$avg" -ge 850 -a "$avg" -le 1050
 ok "sizes in range (min >= 300, max <= 4096)" test "$min" -ge 300 -a "$max" -le 4096
 is "$(LC_ALL=C awk '{ b += length($0) } END { print int(b / NR) }' "$T/ev.jsonl")" "$avg" "--stats avg matches the file"
 
-# (JSON::PP is slow: the first 1500 events keep this test quick)
-head -1500 "$T/ev.jsonl" > "$T/ev1500.jsonl"
-res=$(perl "$T/check.pl" "$T/rules.tsv" "$T/ev1500.jsonl" 2> "$T/check.err")
+# (JSON::PP is slow: the first 1000 events keep this test quick)
+head -1000 "$T/ev.jsonl" > "$T/ev1000.jsonl"
+res=$(perl "$T/check.pl" "$T/rules.tsv" "$T/ev1000.jsonl" 2> "$T/check.err")
 [ -s "$T/check.err" ] && diag "$(head -20 "$T/check.err")"
-is "$res" "checked=1500 bad=0" "output = time prefix + priority + format applied to output_fields (exact)"
+is "$res" "checked=1000 bad=0" "output = time prefix + priority + format applied to output_fields (exact)"
 
 # the same with jq for a few events whose values jq can hold exactly
 fmt=$(awk -F'\t' '$1 == "Terminal shell in container" {print $5; exit}' "$T/rules.tsv")
@@ -162,19 +163,19 @@ ok "--realtime stamps events with the wall clock" \
 	test $(( $(date -u -d "$(jq -r .time "$T/rt.jsonl" | tail -1)" +%s) - now )) -le 5
 
 # --- falcosidekick payloads -------------------------------------------------------
-"$FG" --sidekick --seed 7 --start "$START" --count 600 --out "$T/sk.jsonl"
+"$FG" --sidekick --seed 7 --start "$START" --count 400 --out "$T/sk.jsonl"
 is "$(nonobjects "$T/sk.jsonl")" 0 "sidekick: every line is a JSON object"
 is "$(jq -c keys_unsorted "$T/sk.jsonl" | sort -u)" \
 	'["uuid","output","priority","rule","time","output_fields","source","tags","hostname"]' "sidekick: FalcoPayload key order"
 is "$(jq -r .uuid "$T/sk.jsonl" | grep -cvE '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$')" 0 \
 	"sidekick: uuid is a v4 UUID"
-is "$(jq -r .uuid "$T/sk.jsonl" | sort -u | wc -l)" 600 "sidekick: uuids unique"
+is "$(jq -r .uuid "$T/sk.jsonl" | sort -u | wc -l)" 400 "sidekick: uuids unique"
 is "$(jq -r .time "$T/sk.jsonl" | grep -cE '0Z$|\.Z$')" 0 "sidekick: time fraction trimmed of trailing zeros"
-ok "sidekick: some times lost digits to trimming" test "$(jq -r .time "$T/sk.jsonl" | grep -cvE '\.[0-9]{9}Z$')" -gt 100
+ok "sidekick: some times lost digits to trimming" test "$(jq -r .time "$T/sk.jsonl" | grep -cvE '\.[0-9]{9}Z$')" -gt 40
 is "$(jq -c 'select(.tags != (.tags | sort))' "$T/sk.jsonl" | wc -l)" 0 "sidekick: tags sorted"
 ok "sidekick: Go escapes < > as \\u003c \\u003e" grep -q 'exe_flags=\\u003cNA\\u003e' "$T/sk.jsonl"
 is "$(grep -c '[<>]' "$T/sk.jsonl")" 0 "sidekick: no raw < or > left"
-is "$(perl "$T/check.pl" "$T/rules.tsv" "$T/sk.jsonl" 2>&1 | tail -1)" "checked=600 bad=0" \
+is "$(perl "$T/check.pl" "$T/rules.tsv" "$T/sk.jsonl" 2>&1 | tail -1)" "checked=400 bad=0" \
 	"sidekick: output still equals the format applied"
 
 # --- hostile events ------------------------------------------------------------------
@@ -214,9 +215,9 @@ is "$(hl 'not an object' | jq -r type)" "array" "a line that is not an object"
 ok "a truncated line" bash -c "! grep -aF 'Hostile: truncated' '$T/h.jsonl' | head -1 | jq . >/dev/null 2>&1"
 ok "a 1 MB command line" test "$(hl '1 MB' | wc -c)" -gt 2097152
 
-"$FG" --hostile 10% --seed 11 --start "$START" --count 1000 --out "$T/mix.jsonl" --stats 2> "$T/mix.stats"
+"$FG" --hostile 10% --seed 11 --start "$START" --count 500 --out "$T/mix.jsonl" --stats 2> "$T/mix.stats"
 h=$(statv hostile "$T/mix.stats")
-ok "--hostile 10% mixes in about 100 hostile events ($h)" test "$h" -ge 60 -a "$h" -le 140
+ok "--hostile 10% mixes in about 50 hostile events ($h)" test "$h" -ge 25 -a "$h" -le 75
 is "$(nonobjects "$T/mix.jsonl")" "$(( $(statv malformed "$T/mix.stats") + $(surrogates "$T/mix.jsonl") ))" \
 	"--hostile: jq fails exactly on the malformed lines counted (and lone surrogates)"
 is "$(grep -ac 'Hostile: ' "$T/mix.jsonl")" "$h" "--hostile: hostile events are found by their rule name"

@@ -64,6 +64,7 @@ struct app {
 	int sel_row;               /* its row on screen, kept while browsing */
 	bool follow;               /* selection follows the newest event */
 	bool paused;               /* list frozen at `pause_at` */
+	bool follow_before_pause;
 	struct evkey pause_at;
 
 	/* detail pane */

@@ -15,9 +15,14 @@
  * subject falco.<priority>.<rule_slug>), or JetStream with async publish and
  * acks. `--replay` republishes existing lines byte for byte.
  *
- * Single-threaded except for the NATS library's own threads (the JetStream
- * ack handler only touches atomics). Everything it allocates per event is
- * released before the next event.
+ * The `output` prefix uses local time like Falco (tests pin TZ=UTC). Hosts
+ * differ in how %container.info expands (see CONTAINER_INFO_PK), so
+ * --list-rules prints formats unexpanded with both expansions in its header.
+ *
+ * Threads: the main thread generates and publishes; a signal thread turns
+ * SIGINT/SIGTERM into a stop flag; the NATS library runs its own (the
+ * JetStream ack handler only touches atomics). Everything allocated for an
+ * event is released before the next one.
  */
 #include "core/util.h"
 
@@ -26,8 +31,8 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <nats/nats.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -68,14 +73,6 @@ struct opts {
 	int64_t flush_timeout_ns;
 };
 
-static volatile sig_atomic_t g_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	g_stop = 1;
-}
-
 __attribute__((format(printf, 1, 2), noreturn))
 static void fatal(const char *fmt, ...)
 {
@@ -87,6 +84,50 @@ static void fatal(const char *fmt, ...)
 	fputc('\n', stderr);
 	exit(2);
 }
+
+/* SIGINT/SIGTERM stay blocked in every thread; a signal thread takes them
+ * with sigwait(), sets g_stop and pokes the main thread with SIGUSR1 so a
+ * blocking read (replay from stdin) or sleep returns early. */
+static atomic_int g_stop;
+static pthread_t g_main_thread;
+
+static void on_wake(int sig)
+{
+	(void)sig;
+}
+
+static void *signal_thread(void *arg)
+{
+	const sigset_t *set = arg;
+	for (;;) {
+		int sig;
+		if (sigwait(set, &sig) != 0)
+			continue;
+		atomic_store(&g_stop, 1);
+		pthread_kill(g_main_thread, SIGUSR1);
+	}
+	return NULL;
+}
+
+static void signals_init(void)
+{
+	static sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by every later thread */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake; /* no SA_RESTART: a blocking read returns EINTR */
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	g_main_thread = pthread_self();
+	pthread_t t;
+	if (pthread_create(&t, NULL, signal_thread, &set) != 0)
+		fatal("cannot start the signal thread");
+	pthread_detach(t);
+}
+
 
 /* ------------------------------------------------------------------------ */
 /* Deterministic PRNG: xoshiro256** seeded through splitmix64.               */
@@ -171,9 +212,7 @@ static const char *arena_printf(struct arena *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	sbuf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (!b.s)
-		sbuf_addc(&b, '\0'), b.len = 0;
-	return arena_keep(a, sbuf_steal(&b));
+	return arena_keep(a, b.s ? sbuf_steal(&b) : xstrdup(""));
 }
 
 static void arena_reset(struct arena *a)
@@ -387,13 +426,13 @@ static struct rule rules[] = {
 	  "Shell spawned by untrusted binary (parent_exe=%proc.pexe parent_exepath=%proc.pexepath "
 	  "pcmdline=%proc.pcmdline gparent=%proc.aname[2] ggparent=%proc.aname[3] aname[4]=%proc.aname[4] "
 	  "aname[5]=%proc.aname[5] aname[6]=%proc.aname[6] aname[7]=%proc.aname[7] " PROC_TAIL ")",
-	  K_RUN_SHELL_UNTRUSTED, 20, false),
+	  K_RUN_SHELL_UNTRUSTED, 15, false),
 	RULE("System user interactive", P_INFO, S_SYSCALL,
 	  "maturity_stable, host, container, users, mitre_execution, T1059, NIST_800-53_AC-2",
 	  "System user ran an interactive command (" PROC_TAIL ")", K_SYSTEM_USER, 25, false),
 	RULE("Contact K8S API Server From Container", P_NOTICE, S_SYSCALL,
 	  "maturity_stable, container, network, k8s, mitre_discovery, T1565",
-	  "Unexpected connection to K8s API Server from container (" NET_HEAD PROC_TAIL ")", K_K8S_API, 55, false),
+	  "Unexpected connection to K8s API Server from container (" NET_HEAD PROC_TAIL ")", K_K8S_API, 45, false),
 	RULE("Search Private Keys or Passwords", P_WARNING, S_SYSCALL,
 	  "maturity_stable, host, container, process, filesystem, mitre_credential_access, T1552.001",
 	  "Grep private keys or passwords activities found (" PROC_TAIL ")", K_SEARCH_KEYS, 12, false),
@@ -482,7 +521,7 @@ static struct rule rules[] = {
 	  K_SHELL_CFG, 5, false),
 	RULE("Launch Privileged Container", P_INFO, S_SYSCALL,
 	  "maturity_incubating, container, cis, mitre_execution, T1610, PCI_DSS_10.2.5",
-	  "Privileged container started (" PROC_TAIL ")", K_PRIV_CONTAINER, 20, false),
+	  "Privileged container started (" PROC_TAIL ")", K_PRIV_CONTAINER, 15, false),
 	RULE("User mgmt binaries", P_NOTICE, S_SYSCALL,
 	  "maturity_incubating, host, users, software_mgmt, mitre_persistence, T1098",
 	  "User management binary command run outside of container (gparent=%proc.aname[2] "
@@ -492,7 +531,7 @@ static struct rule rules[] = {
 	RULE("Attach/Exec Pod", P_NOTICE, S_K8S_AUDIT, "k8s",
 	  "Attach/Exec to pod (user=%ka.user.name pod=%ka.target.name resource=%ka.target.resource "
 	  "ns=%ka.target.namespace action=%ka.target.subresource command=%ka.uri.param[command])",
-	  K_KA_EXEC, 130, false),
+	  K_KA_EXEC, 150, false),
 	RULE("Disallowed K8s User", P_WARNING, S_K8S_AUDIT, "k8s",
 	  "K8s Operation performed by user not in allowed list of users (user=%ka.user.name "
 	  "target=%ka.target.name/%ka.target.resource verb=%ka.verb uri=%ka.uri resp=%ka.response.code)",
@@ -990,8 +1029,9 @@ static struct val resolve(const struct evctx *e, int f, const char *arg)
 /* ------------------------------------------------------------------------ */
 /* Scenarios: what happened, per rule kind.                                 */
 
-/* One observed activity. Any member may hold ALT-separated alternatives and
- * the placeholders {file} {ext} {ext2} {api} {pod_ip} {port} {hex8} {n} {home}. */
+/* One observed activity. file, cmdline and flags may hold ALT-separated
+ * alternatives; cmdline and file the placeholders {file} (the picked file),
+ * {ext} (the remote 203.0.113.x), {api}, {pod_ip}, {rport}, {n}, {home}. */
 struct act {
 	const char *comm, *exepath, *cmdline;
 	const char *file;
@@ -1210,9 +1250,7 @@ static const char *expand(struct evctx *e, const char *tpl, size_t n, const char
 #undef KEY
 		i += klen + 1;
 	}
-	if (!b.s)
-		sbuf_addc(&b, '\0'), b.len = 0;
-	return arena_keep(e->ar, sbuf_steal(&b));
+	return arena_keep(e->ar, b.s ? sbuf_steal(&b) : xstrdup(""));
 }
 
 static const char *pick_expand(struct evctx *e, const char *s, const char *file)
@@ -1510,24 +1548,20 @@ static const char *uuid4(struct rng *r, struct arena *ar)
 			    a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48, b & (uint64_t)0xffffffffffff);
 }
 
-static void iso_time(char *dst, size_t n, int64_t ns, bool micro_only)
+/* Kubernetes audit timestamps: RFC 3339 with microseconds. */
+static const char *k8s_timestamp(struct arena *ar, int64_t ns)
 {
 	time_t s = (time_t)(ns / 1000000000);
 	struct tm tm;
 	gmtime_r(&s, &tm);
-	if (micro_only)
-		snprintf(dst, n, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ns % 1000000000 / 1000));
-	else
-		snprintf(dst, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	return arena_printf(ar, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			    tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ns % 1000000000 / 1000));
 }
 
 /* A compact audit event as the k8saudit plugin hands it to jevt.obj. */
 static const char *audit_obj(struct evctx *e)
 {
-	char ts[96];
-	iso_time(ts, sizeof(ts), e->time_ns, true);
+	const char *ts = k8s_timestamp(e->ar, e->time_ns);
 	json_t *o = json_object();
 	json_object_set_new(o, "kind", json_string("Event"));
 	json_object_set_new(o, "apiVersion", json_string("audit.k8s.io/v1"));
@@ -1859,28 +1893,34 @@ static int dump_cb(const char *buf, size_t size, void *data)
 static void restyle_escapes(struct gen *g, bool go_html)
 {
 	struct sbuf *in = &g->line, *out = &g->tmp;
+	char *p = in->s, *end = in->s + in->len;
+	while ((p = memchr(p, '\\', (size_t)(end - p))) && end - p >= 2) {
+		if (p[1] == 'u' && end - p >= 6)
+			for (int k = 2; k < 6; k++)
+				if (p[k] >= 'A' && p[k] <= 'F')
+					p[k] = (char)(p[k] - 'A' + 'a');
+		p += 2; /* skip the escaped char: "\\" is one escape */
+	}
+	if (!go_html || (!strpbrk(in->s, "<>&") && !memmem(in->s, in->len, "\xe2\x80", 2)))
+		return;
 	sbuf_reset(out);
+	size_t run = 0;
 	for (size_t i = 0; i < in->len; i++) {
 		unsigned char ch = (unsigned char)in->s[i];
-		if (ch == '\\' && i + 1 < in->len) {
-			sbuf_addc(out, '\\');
-			char nx = in->s[++i];
-			sbuf_addc(out, nx);
-			if (nx == 'u')
-				for (int k = 0; k < 4 && i + 1 < in->len; k++) {
-					char h = in->s[++i];
-					sbuf_addc(out, (char)(h >= 'A' && h <= 'F' ? h - 'A' + 'a' : h));
-				}
-		} else if (go_html && (ch == '<' || ch == '>' || ch == '&')) {
-			sbuf_printf(out, "\\u00%02x", ch);
-		} else if (go_html && ch == 0xe2 && i + 2 < in->len && (unsigned char)in->s[i + 1] == 0x80 &&
-			   ((unsigned char)in->s[i + 2] == 0xa8 || (unsigned char)in->s[i + 2] == 0xa9)) {
+		bool ls = ch == 0xe2 && i + 2 < in->len && (unsigned char)in->s[i + 1] == 0x80 &&
+			  ((unsigned char)in->s[i + 2] == 0xa8 || (unsigned char)in->s[i + 2] == 0xa9);
+		if (ch != '<' && ch != '>' && ch != '&' && !ls)
+			continue;
+		sbuf_add(out, in->s + run, i - run);
+		if (ls) {
 			sbuf_printf(out, "\\u%04x", (unsigned)(0x2028 + ((unsigned char)in->s[i + 2] - 0xa8)));
 			i += 2;
 		} else {
-			sbuf_addc(out, (char)ch);
+			sbuf_printf(out, "\\u00%02x", ch);
 		}
+		run = i + 1;
 	}
+	sbuf_add(out, in->s + run, in->len - run);
 	struct sbuf t = *in;
 	*in = *out;
 	*out = t;
@@ -2290,11 +2330,31 @@ static void lenient_copy(struct sbuf *out, const char *s, size_t n)
 	}
 }
 
+/* Plain ASCII without surrogate escapes parses as it is. */
+static bool needs_lenient(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80)
+			return true;
+		if (c == '\\' && i + 2 < n) {
+			if (s[i + 1] == 'u' && (s[i + 2] == 'd' || s[i + 2] == 'D'))
+				return true;
+			i++;
+		}
+	}
+	return false;
+}
+
 static void subject_of_line(struct sbuf *subject, struct sbuf *tmp, const char *s, size_t n)
 {
-	lenient_copy(tmp, s, n);
+	if (needs_lenient(s, n)) {
+		lenient_copy(tmp, s, n);
+		s = tmp->s ? tmp->s : "";
+		n = tmp->len;
+	}
 	json_error_t err;
-	json_t *j = json_loadb(tmp->s ? tmp->s : "", tmp->len, JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &err);
+	json_t *j = json_loadb(s, n, JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &err);
 	if (!json_is_object(j)) {
 		json_decref(j);
 		sbuf_reset(subject);
@@ -2470,7 +2530,7 @@ static void publish_one(struct sink *s, const char *subject, const char *data, s
 			return;
 		}
 		/* reconnect buffer full or too many acks outstanding: wait */
-		if ((st == NATS_INSUFFICIENT_BUFFER || st == NATS_TIMEOUT) && !g_stop) {
+		if ((st == NATS_INSUFFICIENT_BUFFER || st == NATS_TIMEOUT) && !atomic_load(&g_stop)) {
 			nats_Sleep(5);
 			continue;
 		}
@@ -2561,7 +2621,7 @@ struct pacer {
 
 static void sleep_until(int64_t t)
 {
-	while (!g_stop) {
+	while (!atomic_load(&g_stop)) {
 		int64_t d = t - mono_ns();
 		if (d <= 0)
 			return;
@@ -2576,7 +2636,7 @@ static void sleep_until(int64_t t)
 static bool pacer_wait(struct pacer *p, uint64_t emitted)
 {
 	const struct opts *o = p->o;
-	if (g_stop)
+	if (atomic_load(&g_stop))
 		return false;
 	if (!o->forever && o->count_set && emitted >= o->count)
 		return false;
@@ -2596,7 +2656,7 @@ static bool pacer_wait(struct pacer *p, uint64_t emitted)
 		if (o->burst && o->burst_every_ns && p->next_burst < due)
 			due = p->next_burst;
 		sleep_until(due);
-		if (g_stop || (o->duration_ns && mono_ns() - p->t0 >= o->duration_ns))
+		if (atomic_load(&g_stop) || (o->duration_ns && mono_ns() - p->t0 >= o->duration_ns))
 			return false;
 		if (o->burst && o->burst_every_ns && mono_ns() >= p->next_burst)
 			return pacer_wait(p, emitted);
@@ -2875,22 +2935,9 @@ int main(int argc, char **argv)
 		containers[i].start_ts = o.start_ns - (int64_t)(((uint64_t)i * 2654435761ULL) % 604800ULL) * 1000000000LL -
 					 (int64_t)(((uint64_t)i * 40503ULL) % 1000000000ULL);
 
-	/* Signals go to this thread only: the NATS threads inherit the mask. */
-	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, &old);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: blocking reads return EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
+	signals_init();
 	struct sink sink;
 	sink_open(&sink, &o);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
 	struct pacer pc = { .o = &o, .t0 = mono_ns() };
 	pc.next_burst = pc.t0 + o.burst_every_ns;
