@@ -16,6 +16,8 @@ command -v tmux >/dev/null || skip_all "tmux missing"
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 plan 18
 
+# Sanitizer builds run several times slower: longer deadlines, same checks.
+SLOW=1; [ -n "${SOCTERM_SAN:-}" ] && SLOW=4
 SD=$(mktemp -d /dev/shm/socterm-test.XXXXXX 2>/dev/null) && at_exit "rm -rf '$SD'" || SD=$T
 nats_start --js || { fail "nats-server"; exit 1; }
 emu_start || { fail "emulator"; exit 1; }
@@ -47,21 +49,21 @@ census() { emu_state | jq -r '[(.containers|length), ([.containers[].source_data
 
 # ---- the stream, created on demand ----
 fwd_start a shared-a --create-stream --stream-max-age 1h --stream-max-bytes 64M
-ok "--create-stream makes the stream and binds" wait_for 15 "binding" bound a
+ok "--create-stream makes the stream and binds" wait_for $((15 * SLOW)) "binding" bound a
 
 # ---- nats-server crash and restart mid-stream ----
 publish 2000 1 --rate 1000 &
 pub=$!
-wait_for 20 "forwarder took some events" received_at_least a 300
+wait_for $((20 * SLOW)) "forwarder took some events" received_at_least a 300
 kill -STOP "${PIDS[a]}"       # holds fetched, un-acked events across the crash
 wait "$pub"; is "$?" 0 "2000 events stored"
 nats_kill
 nats_restart || fail "nats-server restart"
 kill -CONT "${PIDS[a]}"
 reconnected() { [ "$(status_of a '.source.reconnects >= 1 and .source.state == "connected"')" = true ]; }
-ok "forwarder reconnected after the server restart" wait_for 20 "reconnect" reconnected
+ok "forwarder reconnected after the server restart" wait_for $((20 * SLOW)) "reconnect" reconnected
 publish 1000 2
-ok "3000 events forwarded across the restart" wait_for 40 "3000 containers" emu_has 3000
+ok "3000 events forwarded across the restart" wait_for $((40 * SLOW)) "3000 containers" emu_has 3000
 is "$(census)" "3000 3000 3000" "each event exactly once (containers, SDIs, artifacts)"
 stop a; is "$?" 0 "forwarder a: SIGTERM exit 0"
 is "$(status_of a .counters.queued)" 3000 "forwarder a queued each event once"
@@ -70,11 +72,11 @@ is "$(status_of a .counters.queued)" 3000 "forwarder a queued each event once"
 emu_reset
 fwd_start b shared
 fwd_start c shared
-ok "both forwarders bound" wait_for 15 "binding" bound b
-wait_for 15 "binding" bound c
+ok "both forwarders bound" wait_for $((15 * SLOW)) "binding" bound b
+wait_for $((15 * SLOW)) "binding" bound c
 publish 3000 3 --rate 1500
 # The new durable starts with --all: the 3000 events already in the stream too.
-ok "6000 events forwarded by the pair" wait_for 40 "6000 containers" emu_has 6000
+ok "6000 events forwarded by the pair" wait_for $((40 * SLOW)) "6000 containers" emu_has 6000
 stop b; stop c
 is "$(census)" "6000 6000 6000" "pair: each event exactly once in Phantom"
 qb=$(status_of b .counters.queued) qc=$(status_of c .counters.queued)
@@ -85,15 +87,15 @@ ok "both did part of the work" test "$qb" -gt 0 -a "$qc" -gt 0
 # ---- the console on its durable: a restart shows the backlog it missed ----
 tui_start -x 140 -y 20 -- --server "$NATS_TEST_URL" --stream FALCO --durable console --all \
 	--state-dir "$SD/console"
-ok "console catches up on the whole stream" tui_wait "6,000 total" 30
+ok "console catches up on the whole stream" tui_wait "6,000 total" $((30 * SLOW))
 tui_keys q
-wait_for 10 "console exit" tui_dead
+wait_for $((10 * SLOW)) "console exit" tui_dead
 publish 250 4
 tui_start -x 140 -y 20 -- --server "$NATS_TEST_URL" --stream FALCO --durable console \
 	--state-dir "$SD/console"
-ok "restarted console shows the 250 events it missed" tui_wait "250 total" 20
+ok "restarted console shows the 250 events it missed" tui_wait "250 total" $((20 * SLOW))
 tui_keys q
-wait_for 10 "console exit" tui_dead
+wait_for $((10 * SLOW)) "console exit" tui_dead
 is "$(tui_status)" 0 "console exit 0"
 
 # ---- start points of a new durable ----
@@ -103,7 +105,7 @@ is "$(count --durable fromall --all)" 6250 "--all: a new durable reads the whole
 "$SOCTERM" --count --server "$NATS_TEST_URL" --stream FALCO --durable newonly >"$T/new.out" \
 	2>"$T/new.err" &
 cpid=$!
-wait_for 10 "count ready" grep -q ready "$T/new.err"
+wait_for $((10 * SLOW)) "count ready" grep -q ready "$T/new.err"
 publish 40 5
 wait "$cpid"
 like "$(cat "$T/new.out")" "^events=40 " "default: a new durable gets only what comes after it"
@@ -113,6 +115,6 @@ like "$(cat "$T/new.out")" "^events=40 " "default: a new durable gets only what 
 	--phantom-url "$EMU_URL" --phantom-token-file "$EMU_TOKEN_FILE" --log-file "$T/core.log" &
 PIDS[core]=$!
 at_exit "kill -9 ${PIDS[core]} 2>/dev/null"
-wait_for 10 "core forwarder status" bound core
+wait_for $((10 * SLOW)) "core forwarder status" bound core
 stop core
 like "$(cat "$T/core.log")" "level=warn event=lossy" "core NATS forwarder warns that losses are possible"
