@@ -18,7 +18,7 @@ SOCTERM_T_PREFIX=bench-forward
 . "$SOCTERM_SRC/tests/lib/nats.sh"
 diag() { printf '# %s\n' "$@"; }
 . "$SOCTERM_SRC/tests/lib/phantom.sh"
-trap run_cleanup EXIT
+trap 'set +e; run_cleanup' EXIT
 trap 'exit 130' INT TERM
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 
