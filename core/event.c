@@ -259,17 +259,6 @@ void event_id_text(const struct event *ev, char *out)
 	*o = '\0';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int event_id_parse(const char *text, uint8_t id[16])
 {
 	size_t len = strlen(text);

@@ -181,17 +181,6 @@ void filter_dstr_free(struct fdstr *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool hexn(const struct fparser *p, size_t at, int digits, uint32_t *out)
 {
 	uint32_t v = 0;

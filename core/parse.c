@@ -7,6 +7,7 @@
  * Falco fields such as counters can legitimately be that large). */
 #include "core/parse.h"
 #include "core/evfmt.h"
+#include "core/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -28,17 +29,6 @@ void parse_init(void)
 }
 
 /* ---- time ---------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
 
 static bool digits(const char *s, size_t n, size_t at, size_t count, int *out)
 {
@@ -110,67 +100,6 @@ int parse_rfc3339(const char *s, size_t n, int64_t *ns)
 }
 
 /* ---- input repairs --------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t len;
-	uint32_t min;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	uint32_t cp = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Copies s into out with each invalid UTF-8 byte replaced by U+FFFD.
- * Returns false (out untouched) when s is already valid. */
-static bool utf8_repair(const char *s, size_t n, struct sbuf *out)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		if (u[i] < 0x80) {
-			i++;
-			continue;
-		}
-		size_t l = utf8_len(u + i, n - i);
-		if (!l)
-			break;
-		i += l;
-	}
-	if (i == n)
-		return false;
-	sbuf_add(out, s, i);
-	while (i < n) {
-		size_t l = u[i] < 0x80 ? 1 : utf8_len(u + i, n - i);
-		if (l) {
-			sbuf_add(out, s + i, l);
-			i += l;
-		} else {
-			sbuf_add(out, "\xef\xbf\xbd", 3);
-			i++;
-		}
-	}
-	return true;
-}
 
 /* Quotes integer literals too large for int64 (outside strings) so they
  * survive as exact text. Returns false (out untouched) if there are none. */
@@ -658,26 +587,38 @@ static struct event *build(json_t *root, struct spool_ref raw, const char *subje
 	return ev;
 }
 
-struct event *event_parse(const char *raw, size_t len, const char *subject, int64_t recv_ns)
+json_t *falco_json_load(const char *raw, size_t len, bool *repaired, json_error_t *err)
 {
-	while (len && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
-		len--;
-	struct spool_ref ref = spool_put(raw, len);
 	struct sbuf fixed = SBUF_INIT, fixed2 = SBUF_INIT;
 	const char *text = raw;
 	size_t n = len;
-	uint8_t flags = 0;
+	if (repaired)
+		*repaired = false;
 	if (utf8_repair(text, n, &fixed)) {
 		text = fixed.s;
 		n = fixed.len;
-		flags |= EV_REPAIRED;
+		if (repaired)
+			*repaired = true;
 	}
 	if (quote_big_ints(text, n, &fixed2)) {
 		text = fixed2.s;
 		n = fixed2.len;
 	}
+	json_t *root = json_loadb(text, n, JSON_ALLOW_NUL, err);
+	sbuf_free(&fixed);
+	sbuf_free(&fixed2);
+	return root;
+}
+
+struct event *event_parse(const char *raw, size_t len, const char *subject, int64_t recv_ns)
+{
+	while (len && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
+		len--;
+	struct spool_ref ref = spool_put(raw, len);
 	json_error_t jerr;
-	json_t *root = json_loadb(text, n, JSON_ALLOW_NUL, &jerr);
+	bool repaired;
+	json_t *root = falco_json_load(raw, len, &repaired, &jerr);
+	uint8_t flags = repaired ? EV_REPAIRED : 0;
 	struct event *ev;
 	if (!root) {
 		char *why = xasprintf("invalid JSON at byte %d: %s", jerr.position, jerr.text);
@@ -690,8 +631,6 @@ struct event *event_parse(const char *raw, size_t len, const char *subject, int6
 	}
 	ev->flags |= flags;
 	json_decref(root);
-	sbuf_free(&fixed);
-	sbuf_free(&fixed2);
 	return ev;
 }
 

@@ -55,7 +55,8 @@ gen=$!
 ok "burst under way" tui_wait_re "[0-9],[0-9]{3} total" 30
 tui_keys '?'
 t0=$(date +%s%N)
-ok "a key is answered during the burst" tui_wait "Show this help" 5
+# The help's first row (the key table grows; its last rows may be off screen).
+ok "a key is answered during the burst" tui_wait "$("$SOCTERM" --list-keys | head -n 1 | cut -f4)" 5
 t1=$(date +%s%N)
 diag "help appeared $(( (t1 - t0) / 1000000 )) ms after the key, mid-burst"
 tui_keys q

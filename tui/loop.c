@@ -10,10 +10,13 @@
 #include "tui/detail.h"
 #include "tui/draw.h"
 #include "tui/help.h"
+#include "tui/histogram.h"
 #include "tui/keys.h"
+#include "tui/mouse.h"
 #include "tui/screen.h"
 #include "tui/status.h"
 #include "tui/timeline.h"
+#include "tui/top.h"
 #include "core/config.h"
 #include "core/event.h"
 #include "core/evq.h"
@@ -109,6 +112,18 @@ static void layout(struct app *a)
 	l->list_h = avail - l->detail_h;
 }
 
+/* Raw sequences (OSC 52) go out after curses has written the frame, so
+ * they never land in the middle of one of its escape sequences. */
+static void flush_term_out(struct app *a)
+{
+	if (!a->term_out.len)
+		return;
+	fflush(NULL);
+	if (write_all(a->term_fd, a->term_out.s, a->term_out.len) < 0)
+		app_message(a, true, "could not write to the terminal");
+	sbuf_reset(&a->term_out);
+}
+
 static void draw(struct app *a)
 {
 	layout(a);
@@ -121,6 +136,10 @@ static void draw(struct app *a)
 	status_draw_header(a);
 	if (a->focus == FOCUS_HELP) {
 		help_draw(a);
+	} else if (a->focus == FOCUS_HIST) {
+		histogram_draw(a);
+	} else if (a->focus == FOCUS_TOP) {
+		top_draw(a);
 	} else {
 		timeline_draw(a);
 		if (a->detail_open)
@@ -130,6 +149,7 @@ static void draw(struct app *a)
 	status_draw_message(a);
 	wnoutrefresh(stdscr);
 	doupdate();
+	flush_term_out(a);
 }
 
 /* ---- input ------------------------------------------------------------------------ */
@@ -143,6 +163,10 @@ static void on_key(struct app *a, struct screen *scr, int ch)
 	}
 	if (ch == 12) { /* ^L: curses must forget what it thinks is on screen */
 		clearok(curscr, TRUE);
+	}
+	if (ch == KEY_MOUSE) {
+		mouse_handle(a);
+		return;
 	}
 	if (!keys_dispatch(a, ch) && ch != ERR)
 		a->dirty = true;
@@ -181,9 +205,11 @@ static size_t drain(struct app *a)
 {
 	static struct event *batch[DRAIN_BATCH];
 	size_t n = evq_pop(a->q, batch, DRAIN_BATCH);
+	int64_t sec = mono_ns() / 1000000000;
 	for (size_t i = 0; i < n; i++) {
 		struct event *ev = batch[i];
 		source_consumed(a->src, ev);
+		rate_add(&a->per_sec, sec, ev->prio, 1);
 		store_add(a->store, ev);
 	}
 	if (n)
@@ -234,6 +260,7 @@ static void run(struct app *a, struct screen *scr, int sfd)
 {
 	int64_t last_draw = 0, gather_until = 0;
 	bool backlog = false;
+	int64_t spark_tick = 0;
 	refresh_stats(a);
 	draw(a);
 	while (!a->quit) {
@@ -271,6 +298,10 @@ static void run(struct app *a, struct screen *scr, int sfd)
 		}
 		if (mono_ns() - a->sst_at_ns >= STATS_NS)
 			refresh_stats(a);
+		if (mono_ns() / 5000000000LL != spark_tick) {
+			spark_tick = mono_ns() / 5000000000LL; /* the sparkline moves on */
+			a->dirty = true;
+		}
 		if (a->msg[0] && now_ns() >= a->msg_until_ns) {
 			a->msg[0] = '\0';
 			a->dirty = true;
@@ -291,6 +322,8 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	a->q = q;
 	a->store = store_new((size_t)cfg->capacity);
 	a->follow = true;
+	a->hist_zoom = -1;
+	rate_init(&a->per_sec);
 	a->utf8 = locale_is_utf8();
 	draw_set_utf8(a->utf8);
 	keys_init();
@@ -300,8 +333,14 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 		free(a);
 		return EXIT_UNAVAILABLE;
 	}
-	bool mono = cfg->colors == COLORS_MONO || (getenv("NO_COLOR") && *getenv("NO_COLOR"));
-	colors_init(mono);
+	a->term_fd = scr.out_fd;
+	if (cfg->mouse)
+		mouse_enable();
+	char *cmsg = NULL;
+	colors_init(cfg, &cmsg);
+	if (cmsg)
+		app_message(a, true, "%s", cmsg);
+	free(cmsg);
 	for (size_t i = 0; i < cfg->nwarnings; i++)
 		app_message(a, true, "%s", cfg->warnings[i]);
 	int sfd = sig_open();
@@ -310,6 +349,8 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	screen_stop(&scr);
 	int rc = a->exit_code;
 	store_free(a->store);
+	top_free(a);
+	sbuf_free(&a->term_out);
 	free(a);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include "tui/app.h"
 #include "tui/colors.h"
 #include "tui/draw.h"
+#include "tui/sparkline.h"
 #include "tui/timeline.h"
 
 #include <stdio.h>
@@ -58,8 +59,11 @@ void status_draw_header(struct app *a)
 		snprintf(buf, sizeof(buf), " (%s)", s->last_error);
 		x += draw_text(stdscr, 0, x, buf, strlen(buf), a->lay.cols - x, hdr, false);
 	}
-	for (; x < a->lay.cols; x++)
-		mvaddch(0, x, ' ' | hdr);
+	for (int i = x; i < a->lay.cols; i++)
+		mvaddch(0, i, ' ' | hdr);
+	int sw = sparkline_width(a->lay.cols);
+	if (sw && x + sw + 2 <= a->lay.cols)
+		sparkline_draw(a, 0, a->lay.cols - sw - 1, sw);
 }
 
 struct bar {

@@ -172,6 +172,7 @@ void timeline_draw(struct app *a)
 			top = 0;
 		a->sel_row = (int)(sel_idx - top);
 	}
+	a->list_top = top;
 	for (int r = 0; r < h; r++) {
 		int y = a->lay.list_y + r;
 		move(y, 0);

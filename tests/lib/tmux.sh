@@ -35,6 +35,9 @@ tui_start() {
 		# A new session must not reach the old server while it shuts down.
 		wait_for 5 "old tmux server gone" _tui_no_server
 	fi
+	# ...and, as a dying server may still answer for a moment, a fresh socket.
+	_tui_runs=$((${_tui_runs:-0} + 1))
+	TUI_SOCK="socterm-test-$$-$_tui_runs"
 	: > "$TUI_LOG"
 	rm -f "$T/tui-go" "$T/tui-pid" "$T/tui-status"
 	# The pane waits until output logging is attached, then execs socterm.

@@ -2274,17 +2274,6 @@ static size_t utf8_valid_len(const unsigned char *s, size_t n)
 	return need + 1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static long u_escape(const char *s, size_t n)
 {
 	if (n < 6 || s[0] != '\\' || s[1] != 'u')
