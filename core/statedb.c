@@ -815,7 +815,13 @@ int statedb_claim(struct statedb *db, int64_t now, struct statedb_work *w)
 	sqlite3_stmt *st = prep(db,
 		"SELECT id, kind, target_container, container_id, name, severity, label, sensitivity,"
 		" container_type, sdi, attempts, promoted FROM escalations"
-		" WHERE state = 0 AND next_attempt_at <= ? ORDER BY id LIMIT 1");
+		/* The oldest of: fresh (next_attempt_at 0) and due retries, each an
+		 * index seek; "ORDER BY id" over the due range sorted the whole
+		 * queue on every claim, too slow with a large backlog. */
+		" WHERE id = (SELECT min(id) FROM ("
+		"  SELECT min(id) AS id FROM escalations WHERE state = 0 AND next_attempt_at = 0"
+		"  UNION ALL SELECT min(id) FROM escalations"
+		"  WHERE state = 0 AND next_attempt_at > 0 AND next_attempt_at <= ?))");
 	if (!st)
 		return rollback(db);
 	sqlite3_bind_int64(st, 1, now);
