@@ -141,7 +141,9 @@ const char *filter_op_text(enum fop op)
 	static const char *const t[] = {
 		[OP_NONE] = "", [OP_EQ] = "=", [OP_NE] = "!=", [OP_RE] = "~", [OP_NRE] = "!~",
 		[OP_REI] = "~*", [OP_NREI] = "!~*", [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">",
-		[OP_GE] = ">=", [OP_EXISTS] = "exists", [OP_MISSING] = "missing",
+		[OP_GE] = ">=", [OP_EXISTS] = "exists", [OP_MISSING] = "missing", [OP_IN] = "in",
+		[OP_CONTAINS] = "contains", [OP_ICONTAINS] = "icontains", [OP_STARTSWITH] = "startswith",
+		[OP_ENDSWITH] = "endswith",
 	};
 	return t[op];
 }
@@ -324,7 +326,8 @@ bool filter_lex_quoted(struct fparser *p, struct fdstr *out)
 }
 
 /* An unquoted value runs to white space, `|` or `&`, or a `)` that closes
- * nothing inside it, so `rule~^(a|b)$`... stops at `|` but `x~f(o)o` works. */
+ * nothing inside it, so `rule~^(a|b)$`... stops at `|` but `x~f(o)o` works.
+ * In an `in (...)` list a comma ends it too. */
 static size_t unquoted_end(const struct fparser *p, size_t pos)
 {
 	int depth = 0;
@@ -339,7 +342,7 @@ static size_t unquoted_end(const struct fparser *p, size_t pos)
 			if (depth == 0)
 				break;
 			depth--;
-		} else if ((c == '|' || c == '&') && depth == 0) {
+		} else if ((c == '|' || c == '&' || (c == ',' && p->in_list)) && depth == 0) {
 			break;
 		}
 	}

@@ -378,6 +378,25 @@ void filter_glob_init(struct fglob *g, const struct fdstr *d, bool icase)
 	}
 }
 
+void filter_glob_affix(struct fglob *g, const char *s, size_t n, bool star_front, bool star_back, bool icase)
+{
+	g->b = xmalloc(n + 3);
+	g->kind = xmalloc(n + 3);
+	g->n = 0;
+	if (star_front) {
+		g->b[g->n] = '*';
+		g->kind[g->n++] = GL_STAR;
+	}
+	for (size_t i = 0; i < n; i++) {
+		g->b[g->n] = icase ? lower(s[i]) : s[i];
+		g->kind[g->n++] = GL_LIT;
+	}
+	if (star_back && !(star_front && n == 0)) {
+		g->b[g->n] = '*';
+		g->kind[g->n++] = GL_STAR;
+	}
+}
+
 void filter_glob_free(struct fglob *g)
 {
 	free(g->b);

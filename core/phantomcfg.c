@@ -1,6 +1,7 @@
 /* phantomcfg.c — see phantomcfg.h. */
 #include "core/phantomcfg.h"
 #include "core/config.h"
+#include "core/fwd.h"
 #include "core/secret.h"
 
 #include <string.h>
@@ -25,30 +26,14 @@ static bool url_has_userinfo(const char *url)
 void phantomcfg_from_config(const struct config *c, struct phantomcfg *out)
 {
 	memset(out, 0, sizeof *out);
+	/* one mapping for the console and --forward-only */
+	fwd_phantom_conf(c, &out->pc);
+	fwd_cef_defaults(c, &out->defaults, out->sev_map);
 	out->configured = nonempty(c->phantom_url) != NULL;
-	struct phantom_conf *pc = &out->pc;
-	pc->base_url = nonempty(c->phantom_url);
 	const char *token = c->phantom_token ? nonempty(secret_str(c->phantom_token)) : NULL;
 	const char *password = c->phantom_password ? secret_str(c->phantom_password) : NULL;
-	if (token) {
-		pc->token = token;
-	} else if (nonempty(c->phantom_user) && password) {
-		pc->user = c->phantom_user;
-		pc->password = password;
-	}
-	out->has_credentials = pc->token || pc->user || url_has_userinfo(pc->base_url);
-	pc->insecure = !c->verify_ssl;
-	pc->ca_file = nonempty(c->phantom_ca);
-	pc->timeout_ms = c->phantom_timeout_ns / 1000000;
-	pc->connect_timeout_ms = c->phantom_connect_timeout_ns / 1000000;
-	pc->backoff_max_ms = c->retry_max_ns / 1000000;
-	pc->retry_max = 0;
-
-	for (int i = 0; i < PRIO_COUNT; i++)
-		out->sev_map[i] = i < CONFIG_NPRIO ? nonempty(c->severity_map[i]) : NULL;
-	out->defaults.label = nonempty(c->label);
-	out->defaults.sensitivity = sensitivity_name(c->sensitivity);
-	out->defaults.sev_map = out->sev_map;
+	out->has_credentials = token || (nonempty(c->phantom_user) && password) ||
+			       url_has_userinfo(c->phantom_url);
 	out->as_case = c->container_type == CONTAINER_CASE;
 	out->defaults.container_type = out->as_case ? "case" : NULL;
 }

@@ -3,17 +3,14 @@
  * client and the forwarder take (struct phantom_conf, struct cef_params),
  * decided once for the console and --forward-only.
  *
- * Decisions:
- *  - A token is preferred; without one, user and password (HTTP Basic).
- *  - TLS verification is on unless verify-ssl is explicitly off (the config
- *    then carries a warning for the user); phantom-ca trusts a private CA.
- *  - Proxies: libcurl's defaults from the environment (nothing set here).
- *  - phantom-timeout / phantom-connect-timeout become the request limits;
- *    retry-max caps the wait between retries. Transient failures are retried
- *    without a count limit (retry_max 0): the outbox loses nothing, and the
- *    analyst can cancel.
- *  - Escalation defaults: label, sensitivity, the severity map and the
- *    container type come from the config.
+ * The client settings and the escalation defaults are those of
+ * --forward-only (fwd_phantom_conf(), fwd_cef_defaults() in core/fwd.h:
+ * a token is preferred over user and password, TLS verification is on
+ * unless verify-ssl is explicitly off, proxies are libcurl's defaults from
+ * the environment, retry-max caps the wait between retries and transient
+ * failures are retried without a count limit). This adds what the console
+ * needs on top: whether a Phantom is configured and has credentials, the
+ * container type, and the severity the dialog proposes.
  *
  * Ownership: struct phantomcfg borrows every string from the config (and its
  * secrets): it is valid while the config lives and is not reloaded. The

@@ -9,11 +9,14 @@
  * - One fetch thread: Fetch(256, 2 s). Timeouts are never under 1 s: nats.c
  *   3.4.1 overflows a heap buffer in _fetch with short ones.
  * - Back-pressure: the thread fetches only while the evq has room for a
- *   whole batch, so the server keeps what we cannot take yet.
+ *   whole batch and fewer than MAX_INFLIGHT messages wait for their ack, so
+ *   the server keeps what we cannot take yet.
  * - A message is acked only once the consumer says its event is safe
  *   (source_consumed: in the timeline, or committed to the outbox). Until
  *   then the natsMsg is kept; an ack thread sends acks so the consumer never
- *   calls into nats.c.
+ *   calls into nats.c. AckWait is short (10 s: a crashed socterm's events
+ *   come back quickly); the ack thread marks messages held longer "in
+ *   progress", so a slow consumer does not get them redelivered.
  * - Redeliveries are skipped by stream sequence (still in flight, or acked
  *   recently) and counted.
  * - While the server or the stream is unavailable, setup is retried. */
@@ -33,13 +36,29 @@
 #define FETCH_BATCH 256
 #define FETCH_TIMEOUT_MS 2000     /* >= 1000: nats.c 3.4.1 _fetch overflow */
 #define MAX_ACK_PENDING 20000
-#define ACK_WAIT_NS (60LL * 1000000000)
+/* Fetched but not yet acked, at most: bounds memory and how long an event
+ * can wait in the evq (while the consumer is slower than the stream). */
+#define MAX_INFLIGHT 4096
+/* Un-acked messages come back after AckWait. It bounds how long events that
+ * a crashed (kill -9) socterm had fetched but not made safe wait for their
+ * redelivery; a consumer that holds messages longer only gets redeliveries,
+ * which are skipped by sequence. */
+#define ACK_WAIT_NS (10LL * 1000000000)
+/* Fetch errors in a row (not timeouts) while connected before the binding is
+ * made again: the consumer or the stream was deleted, or the server lost its
+ * JetStream state. */
+#define FETCH_ERRORS_RESETUP 5
+/* Messages held this long get a +WPI (in progress), which restarts their
+ * AckWait: a slow consumer (a long commit, a stalled console) never sees
+ * them redelivered to another forwarder on the same durable. */
+#define PROGRESS_AFTER_NS (ACK_WAIT_NS / 3)
 #define RECENT_ACKED 65536        /* power of two */
 
 /* seq -> natsMsg* for messages handed out and not yet acked. */
 struct inflight {
 	uint64_t *seq;
 	natsMsg **msg;
+	int64_t *at;               /* mono_ns of the fetch, or of the last +WPI */
 	size_t cap, len;           /* open addressing, cap a power of two */
 };
 
@@ -54,6 +73,7 @@ struct js_source {
 	bool fetcher_running, acker_running;
 	_Atomic bool stopping;
 	pthread_mutex_t mu;        /* inflight, acks, recent, stats */
+	pthread_mutex_t ack_mu;    /* held while acking; the subscription stays */
 	pthread_cond_t ack_cv, room_cv;
 	struct inflight fl;
 	uint64_t *acks;            /* sequences to ack */
@@ -80,15 +100,18 @@ static void fl_grow(struct inflight *f)
 	n.cap = f->cap ? f->cap * 2 : 1024;
 	n.seq = xcalloc(n.cap, sizeof(*n.seq));
 	n.msg = xcalloc(n.cap, sizeof(*n.msg));
+	n.at = xcalloc(n.cap, sizeof(*n.at));
 	for (size_t i = 0; i < f->cap; i++)
 		if (f->seq[i]) {
 			size_t s = slot_of(&n, f->seq[i]);
 			n.seq[s] = f->seq[i];
 			n.msg[s] = f->msg[i];
+			n.at[s] = f->at[i];
 			n.len++;
 		}
 	free(f->seq);
 	free(f->msg);
+	free(f->at);
 	*f = n;
 }
 
@@ -99,6 +122,7 @@ static void fl_put(struct inflight *f, uint64_t seq, natsMsg *m)
 	size_t s = slot_of(f, seq);
 	f->seq[s] = seq;
 	f->msg[s] = m;
+	f->at[s] = mono_ns();
 	f->len++;
 }
 
@@ -126,6 +150,7 @@ static natsMsg *fl_take(struct inflight *f, uint64_t seq)
 		if (movable) {
 			f->seq[i] = f->seq[j];
 			f->msg[i] = f->msg[j];
+			f->at[i] = f->at[j];
 			f->seq[j] = 0;
 			i = j;
 		}
@@ -251,10 +276,19 @@ static bool recently_acked(struct js_source *s, uint64_t seq)
 	return s->recent[seq & (RECENT_ACKED - 1)] == seq;
 }
 
-/* Waits until the evq can take a whole batch (or we are stopping). */
+static bool has_room(struct js_source *s)
+{
+	pthread_mutex_lock(&s->mu);
+	size_t held = s->fl.len;
+	pthread_mutex_unlock(&s->mu);
+	return held + FETCH_BATCH <= MAX_INFLIGHT && evq_space(s->base.q) >= FETCH_BATCH;
+}
+
+/* Waits until the evq can take a whole batch and not too many messages are
+ * waiting for their ack (or we are stopping). */
 static bool wait_room(struct js_source *s)
 {
-	while (!atomic_load(&s->stopping) && evq_space(s->base.q) < FETCH_BATCH) {
+	while (!atomic_load(&s->stopping) && !has_room(s)) {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += 100 * 1000000;
@@ -280,14 +314,15 @@ static bool take(struct js_source *s, natsMsg *m)
 	jsMsgMetaData_Destroy(md);
 	pthread_mutex_lock(&s->mu);
 	s->pending = pending;
-	bool dup = fl_has(&s->fl, seq) || recently_acked(s, seq);
+	bool acked = recently_acked(s, seq);
+	bool dup = acked || fl_has(&s->fl, seq);
 	if (dup)
 		s->redelivered++;
 	pthread_mutex_unlock(&s->mu);
 	if (dup) {
 		/* Already taken: if it was acked, ack again (the first ack may have
 		 * been lost); if in flight, its ack is coming. */
-		if (recently_acked(s, seq))
+		if (acked)
 			natsMsg_Ack(m, NULL);
 		return false;
 	}
@@ -310,9 +345,54 @@ static bool take(struct js_source *s, natsMsg *m)
 	return true;
 }
 
+/* Forgets the binding so the next turn sets it up again (re-creating the
+ * consumer or the stream if allowed). Messages still in flight cannot be
+ * acked through a consumer that is gone: they are dropped here and come back
+ * through the new binding (or were lost with the old consumer's state). */
+static void unbind(struct js_source *s, const char *why)
+{
+	note(s, "JetStream binding lost (%s); binding again", why);
+	pthread_mutex_lock(&s->ack_mu);      /* no ack uses the old subscription */
+	pthread_mutex_lock(&s->mu);
+	for (size_t i = 0; i < s->fl.cap; i++)
+		if (s->fl.seq[i]) {
+			natsMsg_Destroy(s->fl.msg[i]);
+			s->fl.seq[i] = 0;
+		}
+	s->fl.len = 0;
+	s->ready = false;
+	pthread_mutex_unlock(&s->mu);
+	natsSubscription_Destroy(s->sub);
+	s->sub = NULL;
+	pthread_mutex_unlock(&s->ack_mu);
+}
+
+/* After a long quiet spell: is the consumer still there? Also refreshes the
+ * pending count, which otherwise only moves with deliveries. */
+static void check_consumer(struct js_source *s)
+{
+	jsConsumerInfo *ci = NULL;
+	jsErrCode jerr = 0;
+	natsStatus st = js_GetConsumerInfo(&ci, s->js, s->stream, s->durable, NULL, &jerr);
+	if (st == NATS_OK) {
+		pthread_mutex_lock(&s->mu);
+		s->pending = ci->NumPending;
+		pthread_mutex_unlock(&s->mu);
+		jsConsumerInfo_Destroy(ci);
+	} else if (jerr == JSConsumerNotFoundErr || jerr == JSStreamNotFoundErr) {
+		unbind(s, "consumer not found");
+	}
+}
+
+static bool connected(struct js_source *s)
+{
+	return natsConnection_Status(s->conn.nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
 static void *fetch_main(void *arg)
 {
 	struct js_source *s = arg;
+	int errors = 0, idle = 0;
 	while (!atomic_load(&s->stopping)) {
 		if (!s->sub) {
 			if (setup(s) < 0) {
@@ -321,6 +401,7 @@ static void *fetch_main(void *arg)
 					nats_Sleep(100);
 				continue;
 			}
+			errors = idle = 0;
 			pthread_mutex_lock(&s->mu);
 			s->ready = true;
 			pthread_mutex_unlock(&s->mu);
@@ -332,12 +413,24 @@ static void *fetch_main(void *arg)
 		jsErrCode jerr = 0;
 		natsStatus st = natsSubscription_Fetch(&list, s->sub, FETCH_BATCH, FETCH_TIMEOUT_MS, &jerr);
 		if (st == NATS_OK) {
+			errors = idle = 0;
 			for (int i = 0; i < list.Count; i++)
 				if (take(s, list.Msgs[i]))
 					list.Msgs[i] = NULL; /* kept until acked */
-		} else if (st != NATS_TIMEOUT) {
+		} else if (st == NATS_TIMEOUT) {
+			errors = 0;
+			if (++idle >= 15 && connected(s)) { /* ~30 s without a message */
+				idle = 0;
+				check_consumer(s);
+			}
+		} else {
 			/* Disconnected, or the server restarting: Fetch recovers by
-			 * itself after the reconnect. Avoid spinning meanwhile. */
+			 * itself after the reconnect. Avoid spinning meanwhile. While
+			 * connected, repeated errors mean the binding is gone. */
+			if (connected(s) && ++errors >= FETCH_ERRORS_RESETUP) {
+				errors = 0;
+				unbind(s, natsStatus_GetText(st));
+			}
 			nats_Sleep(200);
 		}
 		natsMsgList_Destroy(&list);
@@ -348,34 +441,79 @@ static void *fetch_main(void *arg)
 
 /* ---- acking ------------------------------------------------------------------------ */
 
+/* Sends +WPI for messages held longer than PROGRESS_AFTER_NS. Called by the
+ * ack thread with ack_mu held (nothing else destroys messages meanwhile). */
+static void keep_in_progress(struct js_source *s, natsMsg ***v, size_t *cap)
+{
+	int64_t now = mono_ns();
+	size_t n = 0;
+	pthread_mutex_lock(&s->mu);
+	for (size_t i = 0; i < s->fl.cap; i++)
+		if (s->fl.seq[i] && now - s->fl.at[i] >= PROGRESS_AFTER_NS) {
+			*v = xgrow(*v, cap, n + 1, sizeof(**v));
+			(*v)[n++] = s->fl.msg[i];
+			s->fl.at[i] = now;
+		}
+	pthread_mutex_unlock(&s->mu);
+	for (size_t i = 0; i < n; i++)
+		natsMsg_InProgress((*v)[i], NULL);
+}
+
+static void wait_acks(struct js_source *s)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += 1;
+	pthread_cond_timedwait(&s->ack_cv, &s->mu, &ts);
+}
+
 static void *ack_main(void *arg)
 {
 	struct js_source *s = arg;
 	uint64_t *batch = NULL;
-	size_t cap = 0;
+	size_t cap = 0, pcap = 0;
+	natsMsg **held = NULL;
+	int64_t next_progress = mono_ns() + PROGRESS_AFTER_NS / 2;
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
-		while (!s->nacks && !atomic_load(&s->stopping))
-			pthread_cond_wait(&s->ack_cv, &s->mu);
+		if (!s->nacks && !atomic_load(&s->stopping))
+			wait_acks(s);
+		if (mono_ns() >= next_progress) {
+			next_progress = mono_ns() + PROGRESS_AFTER_NS / 2;
+			pthread_mutex_unlock(&s->mu);
+			pthread_mutex_lock(&s->ack_mu);
+			keep_in_progress(s, &held, &pcap);
+			pthread_mutex_unlock(&s->ack_mu);
+			pthread_mutex_lock(&s->mu);
+		}
 		if (!s->nacks && atomic_load(&s->stopping))
 			break;
+		if (!s->nacks)
+			continue;
 		size_t n = s->nacks;
 		batch = xgrow(batch, &cap, n, sizeof(*batch));
 		memcpy(batch, s->acks, n * sizeof(*batch));
 		s->nacks = 0;
+		pthread_mutex_unlock(&s->mu);
+		/* ack_mu: unbind() does not destroy the subscription meanwhile. */
+		pthread_mutex_lock(&s->ack_mu);
 		for (size_t i = 0; i < n; i++) {
+			pthread_mutex_lock(&s->mu);
 			natsMsg *m = fl_take(&s->fl, batch[i]);
 			s->recent[batch[i] & (RECENT_ACKED - 1)] = batch[i];
+			pthread_mutex_unlock(&s->mu);
 			if (!m)
 				continue;
-			pthread_mutex_unlock(&s->mu);
 			natsMsg_Ack(m, NULL);
 			natsMsg_Destroy(m);
-			pthread_mutex_lock(&s->mu);
 		}
+		pthread_mutex_unlock(&s->ack_mu);
+		pthread_mutex_lock(&s->mu);
+		pthread_cond_signal(&s->room_cv); /* fewer held: the fetcher may go on */
 	}
 	pthread_mutex_unlock(&s->mu);
 	free(batch);
+	free(held);
 	nats_ReleaseThreadMemory();
 	return NULL;
 }
@@ -464,10 +602,12 @@ static void js_destroy(struct source *base)
 	struct js_source *s = (struct js_source *)base;
 	pthread_mutex_destroy(&s->conn.mu);
 	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->ack_mu);
 	pthread_cond_destroy(&s->ack_cv);
 	pthread_cond_destroy(&s->room_cv);
 	free(s->fl.seq);
 	free(s->fl.msg);
+	free(s->fl.at);
 	free(s->acks);
 	free(s->subject);
 	free(s->stream);
@@ -502,12 +642,13 @@ struct source *source_js_new(const struct nats_conf *c, struct evq *q, char **er
 	s->stream = xstrdup(c->stream);
 	s->durable = xstrdup(c->durable);
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->ack_mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->room_cv, &ca);
+	pthread_cond_init(&s->ack_cv, &ca);
 	pthread_condattr_destroy(&ca);
-	pthread_cond_init(&s->ack_cv, NULL);
 	char *what = xasprintf("%s (stream %s, durable %s)", s->subject, s->stream, s->durable);
 	int rc = natsconn_open(&s->conn, c, q, what, err);
 	free(what);

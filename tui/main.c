@@ -3,11 +3,13 @@
 #include "core/config.h"
 #include "core/count.h"
 #include "core/evq.h"
+#include "core/fwd.h"
 #include "core/parse.h"
 #include "core/phantom.h"
 #include "core/sig.h"
 #include "core/source.h"
 #include "core/spool.h"
+#include "core/status.h"
 #include "core/util.h"
 #include "tui/tui.h"
 
@@ -45,9 +47,10 @@ static int run(struct config *cfg)
 		return fail(EXIT_USAGE, xstrdup("'-' reads events from standard input, which is "
 						"the terminal here; pipe Falco into socterm instead"));
 	sig_block();
-	/* curl_global_init is not thread-safe: before any thread exists */
+	/* the console's forwarder and --forward-only both use libcurl, whose
+	 * global init is not thread-safe: before any thread exists */
 	if (phantom_global_init() != 0)
-		return fail(EXIT_SOFTWARE, xstrdup("libcurl failed to initialise"));
+		return fail(EXIT_SOFTWARE, xstrdup("cannot initialise libcurl"));
 	parse_init();
 	spool_init(NULL);
 	struct evq *q = evq_new(QUEUE_CAPACITY);
@@ -61,6 +64,8 @@ static int run(struct config *cfg)
 		rc = cfg->source_path ? EXIT_NOINPUT : EXIT_UNAVAILABLE;
 	} else if (cfg->action == ACTION_COUNT) {
 		rc = count_run(src, q, (size_t)cfg->capacity);
+	} else if (cfg->forward_only) {
+		rc = fwd_run(cfg, src, q, &err);
 	} else {
 		rc = tui_run(cfg, src, q, &err);
 	}
@@ -100,7 +105,7 @@ int main(int argc, char **argv)
 		tui_list_keys(stdout);
 		break;
 	case ACTION_STATUS:
-		rc = fail(EXIT_UNAVAILABLE, xstrdup("--status needs a running forwarder"));
+		rc = status_run(&cfg, stdout);
 		break;
 	case ACTION_RUN:
 	case ACTION_COUNT:
