@@ -23,6 +23,12 @@
 struct config;
 struct evq;
 struct event;
+struct filterui;
+struct prompt;
+struct scan;
+struct search;
+struct statedb;
+struct vocab;
 
 /* What the keyboard talks to right now. */
 enum focus {
@@ -49,6 +55,7 @@ struct layout {
 	int list_y, list_h;
 	int detail_y, detail_h;
 	int status_y, msg_y;
+	int prompt_y;              /* while a prompt is open (msg_y then shows its errors) */
 };
 
 struct app {
@@ -79,6 +86,15 @@ struct app {
 	bool msg_error;
 	int64_t msg_until_ns;
 	char last_stderr[256];
+
+	/* triage: prompts, filter, search, marks (tui/prompt.c, filterui.c,
+	 * search.c, marks.c, scan.c, command.c) */
+	struct statedb *db;        /* the UI thread's own connection; NULL if unavailable */
+	struct prompt *prompt;
+	struct filterui *filt;
+	struct search *search;
+	struct vocab *vocab;       /* words seen in events, for completion */
+	struct scan *scans;        /* running incremental scans */
 
 	/* screen */
 	struct layout lay;

@@ -37,6 +37,7 @@
 	X(PRIO_DEBUG, "prio.debug", -1, -1, A_DIM, A_DIM)                               \
 	X(PRIO_UNKNOWN, "prio.unknown", COLOR_MAGENTA, -1, A_BOLD, A_BOLD)              \
 	X(MARK, "mark", COLOR_YELLOW, -1, A_BOLD, A_BOLD)                               \
+	X(SEARCH_HIT, "search.hit", COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE | A_UNDERLINE) \
 	X(DETAIL_KEY, "detail.key", COLOR_CYAN, -1, A_NORMAL, A_BOLD)                   \
 	X(DETAIL_VALUE, "detail.value", -1, -1, A_NORMAL, A_NORMAL)                     \
 	X(DETAIL_TITLE, "detail.title", COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE)    \
