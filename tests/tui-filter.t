@@ -36,7 +36,8 @@ ok "events shown" tui_wait "6 shown/6 held"
 # ---- an invalid filter: error with its position, prompt kept, old filter kept
 # A lone Esc is told from Meta-key by a pause (ESCDELAY): the tests wait for
 # the prompt to close before typing on.
-closed() { tui_wait "h help"; }
+cursor_hidden() { test "$(tmux -L "$TUI_SOCK" display -p -t t '#{cursor_flag}')" = 0; }
+closed() { wait_for 10 "the prompt closes (cursor hidden)" cursor_hidden; }
 
 tui_keys f
 ok "f opens the filter prompt" tui_wait_re "^filter: *$"
@@ -75,23 +76,45 @@ ok "arriving events are filtered" tui_wait "3 shown/8 held"
 ok "the matching new event is listed" tui_wait "Netcat Remote Code Execution"
 ok "the other one is not" tui_wait_gone "Unexpected UDP Traffic"
 
+# ---- the console keeps running while a prompt is open
+tui_keys f
+tui_wait "filter: priority>=error" >/dev/null
+ev 10 10 Critical "Launch Suspicious Network Tool in Container" '"network"' "cmd=nmap" >> "$E"
+ok "events arrive while the prompt is open" tui_wait "4 shown/9 held"
+ok "the prompt is still there" tui_wait "filter: priority>=error"
+tui_keys Escape
+closed >/dev/null
+
 # ---- F toggles, ! inverts
 tui_keys F
-ok "F turns the filter off" tui_wait "8 shown/8 held"
+ok "F turns the filter off" tui_wait "9 shown/9 held"
 ok "the status bar says it is off" tui_wait "filter (off): priority>=error"
 tui_keys F
-ok "F turns it on again" tui_wait "3 shown/8 held"
+ok "F turns it on again" tui_wait "4 shown/9 held"
 tui_keys '!'
-ok "! inverts the filter" tui_wait "5 shown/8 held"
+ok "! inverts the filter" tui_wait "5 shown/9 held"
 ok "the status bar says NOT" tui_wait "filter: NOT priority>=error"
 ok "inverted: the hidden ones are shown" tui_wait "Unexpected UDP Traffic"
 ev 9 09 Warning "Modify binary dirs" '"filesystem"' "file=/bin/ls" >> "$E"
-ok "inverted filter applies to arrivals" tui_wait "6 shown/9 held"
+ok "inverted filter applies to arrivals" tui_wait "6 shown/10 held"
 tui_keys '!'
-ok "! again restores it" tui_wait "3 shown/9 held"
+ok "! again restores it" tui_wait "4 shown/10 held"
 tui_keys f C-u Enter
-ok "an empty filter removes it" tui_wait "9 shown/9 held"
+ok "an empty filter removes it" tui_wait "10 shown/10 held"
 ok "no filter in the status bar" tui_wait_gone "filter: "
+
+# ---- since: filters are re-evaluated as time passes
+tui_keys f C-u
+tui_type 'since:3s'
+tui_keys Enter
+ok "since: hides old events" tui_wait "0 shown/10 held"
+ok "the list says nothing matches" tui_wait "(no event matches)"
+printf '{"hostname":"node-11","output":"fresh","priority":"Notice","rule":"Fresh event","time":"%s"}\n' \
+	"$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" >> "$E"
+ok "a fresh event is shown" tui_wait "1 shown/11 held"
+ok "... and leaves the view as it ages" tui_wait "0 shown/11 held" 10
+tui_keys f C-u Enter
+ok "filter removed" tui_wait "11 shown/11 held"
 
 # ---- search: / ? n N, wrapping, highlighting, detail pane
 tui_keys Enter
@@ -190,7 +213,7 @@ tui_resize 70 24
 ok "the prompt survives a resize" tui_wait 'filter: rule="Write'
 tui_type ' below etc"'
 tui_keys Enter
-ok "and the filter typed across it applies" tui_wait "1 shown/9 held"
+ok "and the filter typed across it applies" tui_wait "1 shown/11 held"
 tui_resize 40 12
 tui_keys f
 tui_type 'and a very long line that is much wider than forty columns'
@@ -211,13 +234,13 @@ is "$(tui_status)" 0 "exit status 0"
 
 # ---- histories survive a restart
 tui_restart -x 110 -y 30 -- "$E"
-tui_wait "9 shown/9 held" >/dev/null
+tui_wait "11 shown/11 held" >/dev/null
 tui_keys f
 ok "no filter at start: the prompt is empty" tui_wait_re "^filter: *$"
 tui_keys Up
 ok "Up recalls the last filter of the previous run" tui_wait 'filter: rule="Write below etc"'
 tui_keys Up
-ok "Up again: the one before" tui_wait "filter: priority>=error"
+ok "Up again: the one before" tui_wait "filter: since:3s"
 tui_keys Down Down
 ok "Down comes back to the edited line" tui_wait_re "^filter: *$"
 tui_keys Escape
@@ -233,7 +256,7 @@ ok "the state directory is private" test "$(stat -c %a "$XDG_STATE_HOME/socterm"
 
 # ---- --filter at start
 tui_restart -x 110 -y 30 -- --filter 'priority>=critical' "$E"
-ok "--filter applies at start" tui_wait "2 shown/9 held"
+ok "--filter applies at start" tui_wait "3 shown/11 held"
 ok "and shows in the status bar" tui_wait "filter: priority>=critical"
 tui_keys q
 wait_for 5 "exit" tui_dead

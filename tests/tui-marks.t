@@ -29,7 +29,8 @@ E="$T/events.jsonl"
 lines() { for l in "$@"; do sed -n "${l}p" "$E"; done; } # input lines, in this order
 TIMELINE="1 2 3 4 5 7 6"  # the unparsed line 6 arrived now: newest
 tmux_gone() { tmux -L "$TUI_SOCK" ls 2>&1 | grep -q "no server running"; }
-closed() { tui_wait "h help"; }
+cursor_hidden() { test "$(tmux -L "$TUI_SOCK" display -p -t t '#{cursor_flag}')" = 0; }
+closed() { wait_for 10 "the prompt closes (cursor hidden)" cursor_hidden; }
 
 tui_start -x 120 -y 30 -- "$E"
 ok "events shown" tui_wait "7 shown/7 held"

@@ -5,6 +5,7 @@
 #include "tui/marks.h"
 #include "tui/prompt.h"
 #include "tui/search.h"
+#include "tui/status.h"
 #include "core/cmdline.h"
 #include "core/event.h"
 #include "core/export.h"
@@ -38,7 +39,8 @@ static const struct command commands[] = {
 	{ "noh", "", "same as nohlsearch", cmd_nohl },
 	{ "quit", "", "quit socterm", cmd_quit },
 	{ "q", "", "same as quit", cmd_quit },
-	{ "unmark", "[EXPR]", "unmark the events that match EXPR (no EXPR: all)", cmd_unmark },
+	{ "unmark", "[EXPR]", "unmark the shown events that match EXPR (no EXPR: every mark)",
+	  cmd_unmark },
 };
 
 static void fail(struct prompt_error *e, size_t at, const char *fmt, ...)
@@ -282,6 +284,23 @@ static char *shown_path(const char *path)
 	return real ? real : xstrdup(path);
 }
 
+static void report(struct app *a, const struct export_job *j, const struct export_result *res,
+		   bool marked)
+{
+	char *where = shown_path(j->path);
+	char n[32], bad[32];
+	fmt_count(res->written, n, sizeof(n));
+	fmt_count(res->unreadable, bad, sizeof(bad));
+	if (res->unreadable)
+		app_message(a, true, "exported %s events to %s, but %s could not be read back and "
+			    "are missing", n, where, bad);
+	else
+		app_message(a, false, "exported %s %sevent%s to %s (%s)", n, marked ? "marked " : "",
+			    res->written == 1 ? "" : "s", where,
+			    j->format == EXPORT_CSV ? "CSV" : "JSON lines");
+	free(where);
+}
+
 /* Writes the targets. false with *err on failure (EXPORT_EXISTS asks). */
 static bool do_export(struct app *a, struct export_job *j, bool overwrite, char **err)
 {
@@ -301,17 +320,8 @@ static bool do_export(struct app *a, struct export_job *j, bool overwrite, char 
 			export_add(x, t.ev[i]);
 		struct export_result res = { 0 };
 		code = export_commit(x, &res, err);
-		if (code == EXPORT_OK) {
-			char *where = shown_path(j->path);
-			if (res.unreadable)
-				app_message(a, true, "exported %zu events to %s; %zu could not be read back "
-					    "and are missing", res.written - res.unreadable, where, res.unreadable);
-			else
-				app_message(a, false, "exported %zu %sevent%s to %s (%s)", res.written,
-					    t.marked ? "marked " : "", res.written == 1 ? "" : "s", where,
-					    j->format == EXPORT_CSV ? "CSV" : "JSON lines");
-			free(where);
-		}
+		if (code == EXPORT_OK)
+			report(a, j, &res, t.marked);
 	}
 	marks_targets_free(&t);
 	if (code == EXPORT_EXISTS) {

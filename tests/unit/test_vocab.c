@@ -54,7 +54,9 @@ static char *complete(struct vocab *v, const char *line, size_t start, bool quot
 	for (size_t i = 0; i < out.n; i++)
 		sbuf_printf(&b, "%s%s", i ? " " : "", out.v[i]);
 	strv_free(&out);
-	return xstrdup(sbuf_str(&b));
+	char *r = xstrdup(sbuf_str(&b));
+	sbuf_free(&b);
+	return r;
 }
 
 #define COMPLETES(v, line, start, quoted, want)                  \
