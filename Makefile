@@ -135,8 +135,8 @@ tsan:
 
 tsan-run:
 	$(Q)$(TEST_ENV) SOCTERM_TSAN=1 TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" \
-		prove -j$(JOBS) --timer $(filter %/test_queue %/test_store %/test_forwarder,$(UNIT_BIN:%=./%)) \
-		$(filter %ingest.t %nats.t %forward.t %jetstream.t,$(TESTS_T:%=./%))
+		prove -j$(JOBS) --timer $(filter %/test_store %/test_ingest %/test_forwarder %/test_filter %/test_log,$(UNIT_BIN:%=./%)) \
+		$(filter %tui-nats.t %forward%.t %jetstream%.t,$(TESTS_T:%=./%))
 
 # ---- Debian packages -----------------------------------------------------
 DEB_PKGS := build-essential pkg-config libncurses-dev libreadline-dev libnats-dev nats-server \
@@ -157,11 +157,11 @@ deps:
 # ---- demo, bench, fuzz, soak ---------------------------------------------
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all tools
-	$(Q)SOCTERM="$(abspath $(BIN))" SOCTERM_TOOLS="$(abspath $(O)/tools)" sh tests/tools/demo.sh
+	$(Q)SOCTERM="$(abspath $(BIN))" SOCTERM_TOOLS="$(abspath $(O)/tools)" bash tests/tools/demo.sh
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all tools
-	$(Q)SOCTERM="$(abspath $(BIN))" SOCTERM_TOOLS="$(abspath $(O)/tools)" sh tests/tools/bench.sh
+	$(Q)SOCTERM="$(abspath $(BIN))" SOCTERM_TOOLS="$(abspath $(O)/tools)" bash tests/tools/bench.sh
 
 FUZZ_SECONDS ?= 60
 fuzz: deps
@@ -169,7 +169,7 @@ fuzz: deps
 
 soak: deps
 	$(Q)$(MAKE) --no-print-directory all tools
-	$(Q)$(TEST_ENV) SOAK_SECONDS=1800 sh tests/tools/soak.sh
+	$(Q)$(TEST_ENV) SOAK_SECONDS=1800 bash tests/tools/soak.sh
 
 # ---- install ---------------------------------------------------------------
 install: all

@@ -1,5 +1,7 @@
 /* cef.c — see cef.h. */
 #include "core/cef.h"
+#include "core/parse.h"
+#include "core/utf8.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -16,25 +18,9 @@
 
 /* ---- priority and severity ------------------------------------------------ */
 
-static const char *const prio_names[] = {
-	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
-};
-
 enum prio cef_prio(const char *s)
 {
-	if (!s)
-		return PRIO_UNKNOWN;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		n--;
-	for (size_t i = 0; i < ARRAY_LEN(prio_names); i++)
-		if (strieq_n(s, n, prio_names[i], strlen(prio_names[i])))
-			return (enum prio)i;
-	if (strieq_n(s, n, "info", 4))
-		return PRIO_INFORMATIONAL;
-	return PRIO_UNKNOWN;
+	return s ? prio_parse(s, strlen(s)) : PRIO_UNKNOWN;
 }
 
 const char *cef_default_severity(enum prio p)
@@ -78,67 +64,14 @@ static int prio_rank(enum prio p)
 
 /* ---- loading -------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	unsigned cp = c & (0x3f >> (len - 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Copies s with every invalid UTF-8 byte replaced by U+FFFD. */
-static void utf8_repair(const char *s, size_t n, struct sbuf *out)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		size_t l = utf8_seq(u + i, n - i);
-		if (l) {
-			sbuf_add(out, s + i, l);
-			i += l;
-		} else {
-			sbuf_add(out, "\xef\xbf\xbd", 3);
-			i++;
-		}
-	}
-}
-
 json_t *cef_event_load(const char *raw, size_t len)
 {
-	const size_t flags = JSON_ALLOW_NUL;
-	json_error_t err;
-	struct sbuf fixed = SBUF_INIT;
 	while (len && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
 		len--;
-	utf8_repair(raw, len, &fixed);
-	const char *text = fixed.s ? fixed.s : "";
-	json_t *ev = json_loadb(text, fixed.len, flags, &err);
-	bool lossy = false;
-	if (!ev && strstr(err.text, "too big")) {
-		ev = json_loadb(text, fixed.len, flags | JSON_DECODE_INT_AS_REAL, &err);
-		lossy = ev != NULL;
-	}
+	json_error_t err;
+	bool repaired;
+	/* The same load as the parser's: repaired UTF-8, big integers kept. */
+	json_t *ev = falco_json_load(raw, len, &repaired, &err);
 	if (ev && !json_is_object(ev)) {
 		json_decref(ev);
 		ev = NULL;
@@ -149,9 +82,14 @@ json_t *cef_event_load(const char *raw, size_t len)
 		json_object_set_new(ev, "rule", json_string("Unparsed event"));
 		json_object_set_new(ev, "socterm.error", json_string(err.text));
 	}
-	if (!ev || lossy || json_object_get(ev, "socterm.error"))
-		json_object_set_new(ev, "socterm.raw", json_stringn(text, fixed.len));
-	sbuf_free(&fixed);
+	if (repaired || json_object_get(ev, "socterm.error")) {
+		/* Keep what arrived, as valid UTF-8 text. */
+		struct sbuf fixed = SBUF_INIT;
+		if (!utf8_repair(raw, len, &fixed))
+			sbuf_add(&fixed, raw, len);
+		json_object_set_new(ev, "socterm.raw", json_stringn(fixed.s ? fixed.s : "", fixed.len));
+		sbuf_free(&fixed);
+	}
 	return ev;
 }
 
@@ -851,13 +789,8 @@ json_t *cef_container(const struct cef_params *p, json_t *const *events,
 	add_tag(tags, "falco", 5);
 	for (size_t i = 0; i < k; i++) {
 		enum prio pr = event_prio(events[keep[i]]);
-		if (pr != PRIO_UNKNOWN) {
-			char lower[16];
-			size_t j;
-			for (j = 0; prio_names[pr][j]; j++)
-				lower[j] = (char)tolower((unsigned char)prio_names[pr][j]);
-			add_tag(tags, lower, j);
-		}
+		if (pr != PRIO_UNKNOWN)
+			add_tag(tags, prio_lname(pr), strlen(prio_lname(pr)));
 	}
 	json_object_set_new(c, "tags", tags);
 	json_object_set_new(c, "data", summary_data(events, ids, keep, k, first, last));

@@ -66,11 +66,12 @@ enum prio cef_prio(const char *s);
 const char *cef_default_severity(enum prio p);
 const char *cef_severity(const struct cef_params *p, enum prio prio);
 
-/* Parses the original bytes of an event into a JSON object, never failing:
- * invalid UTF-8 is replaced by U+FFFD, integers beyond 64 bits are read as
- * reals (the original text then goes to "socterm.raw"), and input that is not
- * a JSON object becomes {"rule": "Unparsed event", "socterm.raw": "<text>",
- * "socterm.error": "<why>"}. */
+/* Parses the original bytes of an event into a JSON object, never failing,
+ * the way the event parser does (falco_json_load): invalid UTF-8 is replaced
+ * by U+FFFD (the original, repaired, then also goes to "socterm.raw"),
+ * integers beyond 64 bits are kept as strings of their digits, and input that
+ * is not a JSON object becomes {"rule": "Unparsed event", "socterm.raw":
+ * "<text>", "socterm.error": "<why>"}. */
 json_t *cef_event_load(const char *raw, size_t len);
 
 /* "socterm-" + 32 lower-case hex digits; ids may come in any order and may

@@ -41,14 +41,20 @@ int count_run(struct source *src, struct evq *q, size_t capacity)
 	mem_kb(&rss0, &hwm0);
 	int64_t first = 0, last = 0;
 	struct event *batch[4096];
+	fprintf(stderr, "ready\n"); /* the source is started: benchmarks may publish */
+	bool gather = false;
 	for (;;) {
-		struct pollfd p[2] = { { evq_fd(q), POLLIN, 0 }, { sfd, POLLIN, 0 } };
-		poll(p, 2, 200);
+		/* After taking events, let the next ones gather for 5 ms: one
+		 * wake-up per batch rather than a context switch per event. */
+		struct pollfd p[2] = { { gather ? -1 : evq_fd(q), POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		poll(p, 2, gather ? 5 : 200);
 		if ((p[1].revents & POLLIN) && sig_next(sfd))
 			break;
 		evq_clear(q);
 		size_t n;
+		gather = false;
 		while ((n = evq_pop(q, batch, ARRAY_LEN(batch))) > 0) {
+			gather = true;
 			int64_t now = mono_ns();
 			if (!first)
 				first = now;

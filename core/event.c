@@ -117,6 +117,25 @@ bool event_get_name(const struct event *ev, const char *name, struct fval *out)
 	return event_get(ev, intern_find(name, strlen(name)), out);
 }
 
+/* Decimal text of v into out (>= 21 bytes); returns its length. printf
+ * would do, but filters render the output of every held event, and two
+ * vsnprintf calls per number were most of that time. */
+static size_t fmt_i64(char *out, int64_t v)
+{
+	char rev[24];
+	size_t n = 0, k = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		rev[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = rev[--n];
+	return k;
+}
+
 void fval_format(const struct fval *v, struct sbuf *b)
 {
 	size_t n;
@@ -132,7 +151,7 @@ void fval_format(const struct fval *v, struct sbuf *b)
 		sbuf_add(b, s, n);
 		break;
 	case FV_INT:
-		sbuf_printf(b, "%" PRId64, v->i);
+		sbuf_add(b, tmp, fmt_i64(tmp, v->i));
 		break;
 	case FV_BOOL:
 		sbuf_adds(b, v->i ? "true" : "false");
@@ -188,8 +207,24 @@ void evfmt_prefix(const struct event *ev, struct sbuf *b)
 	if (ev->flags & EV_PREFIX_TOD) {
 		int64_t tod = event_tail(ev)[ev->ntail - 1];
 		int64_t secs = tod / 1000000000, frac = tod % 1000000000;
-		sbuf_printf(b, "%02d:%02d:%02d.%09d: ", (int)(secs / 3600), (int)(secs / 60 % 60),
-			    (int)(secs % 60), (int)frac);
+		if (tod >= 0 && secs < 100 * 3600) {
+			/* "HH:MM:SS.nnnnnnnnn: " by hand: see fmt_i64. */
+			char t[20];
+			int64_t parts[3] = { secs / 3600, secs / 60 % 60, secs % 60 };
+			for (int i = 0; i < 3; i++) {
+				t[i * 3] = (char)('0' + parts[i] / 10);
+				t[i * 3 + 1] = (char)('0' + parts[i] % 10);
+				t[i * 3 + 2] = i < 2 ? ':' : '.';
+			}
+			for (int i = 17; i >= 9; i--, frac /= 10)
+				t[i] = (char)('0' + frac % 10);
+			t[18] = ':';
+			t[19] = ' ';
+			sbuf_add(b, t, sizeof(t));
+		} else {
+			sbuf_printf(b, "%02d:%02d:%02d.%09d: ", (int)(secs / 3600), (int)(secs / 60 % 60),
+				    (int)(secs % 60), (int)frac);
+		}
 		size_t n;
 		const char *p = intern_str(ev->prio_text, &n);
 		sbuf_add(b, p, n);
@@ -257,17 +292,6 @@ void event_id_text(const struct event *ev, char *out)
 		*o++ = hexdig[ev->id[i] & 15];
 	}
 	*o = '\0';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int event_id_parse(const char *text, uint8_t id[16])

@@ -25,6 +25,13 @@ struct fnode *filter_node_new(enum fntype t, int cost)
 	return n;
 }
 
+struct fnode *filter_node_not(struct fnode *kid)
+{
+	struct fnode *n = filter_node_new(N_NOT, kid->cost);
+	n->u.not = kid;
+	return n;
+}
+
 void filter_node_add(struct fnode *list, struct fnode *kid)
 {
 	size_t cap = list->u.list.n;
@@ -181,7 +188,8 @@ const char *const *filter_keywords(void)
 		"priority", "rule", "source", "hostname", "host", "subject", "output", "message",
 		"note", "time", "id", "tag", "tag:", "since:", "field:",
 		"is:marked", "is:annotated", "is:escalated", "is:unparsed", "is:repaired",
-		"and", "or", "not", "exists", "missing",
+		"and", "or", "not", "exists", "missing", "in", "contains", "icontains", "startswith",
+		"endswith",
 		"emergency", "alert", "critical", "error", "warning", "notice", "informational",
 		"debug", "unknown",
 		/* output_fields most rules carry */

@@ -42,11 +42,12 @@
  *                      text as received.
  *   rule source hostname (host) subject output (full text) message (output
  *   without Falco's "time: Priority " prefix), note (the annotation text):
- *                      text fields, = != ~ !~ ~* !~* exists missing
+ *                      text fields: = != ~ !~ ~* !~* and the word
+ *                      operators below
  *   any output_fields key by its Falco name (it has a dot: container.name,
  *   proc.aname[2], ka.uri.param[command] - brackets are part of the name), or
  *   field:NAME for any key (field:"a key" when quoted):
- *                      = != ~ !~ ~* !~* < <= > >= exists missing
+ *                      = != ~ !~ ~* !~* < <= > >= and the word operators
  *   tag:NAME, tag:GLOB (mitre_*), tag OP VALUE: tags, case-insensitive; a
  *                      term holds if ANY tag matches; `tag exists`.
  *   since:DURATION     15m 2h 1d 90s 1w (or since:TIME), relative to
@@ -65,13 +66,18 @@
  *           write `\*` and `\?` for literal ones.
  *   !=      not (=): also true when the field is absent.
  *   ~  !~   PCRE2 regex (unanchored), case-sensitive unless (?i); ~* and !~*
- *           are the case-insensitive forms. A regex that exceeds the match
- *           limit (pathological backtracking) does not match.
+ *           are the case-insensitive forms; !~ is not (~), true when the
+ *           field is absent. A regex that exceeds the match limit
+ *           (pathological backtracking) does not match.
  *   < <= > >=  numeric. Integers compare exactly over 64 bits, reals as
  *           reals; a string value that looks like a number compares as that
  *           number. Numeric equality too: `proc.tty = 34816` matches the
  *           number 34816 and the string "34816". `true`/`false` match JSON
  *           booleans (and the strings "true"/"false").
+ *   contains, icontains, startswith, endswith   (Falco's words) a literal
+ *           substring, prefix or suffix; icontains ignores ASCII case.
+ *   in      `FIELD in (V1, V2 ...)` is FIELD=V1 or FIELD=V2 ... (globs
+ *           allowed, commas optional).
  *   exists, missing   `FIELD exists`, `FIELD missing`. Missing means the key
  *           is absent or JSON null. "" is a value (it exists), and the
  *           literal string "<NA>" is an ordinary string:
@@ -83,7 +89,8 @@
  * are kept as written, so regexes such as "\d+\." work inside quotes.
  *
  * Errors: "<what went wrong> at N", N the 0-based byte offset of the
- * offending token (for a missing value, of the operator).
+ * offending token (for a missing value, of the operator). Text quoted from
+ * the expression has its control bytes shown as \xNN.
  */
 #ifndef SOCTERM_FILTER_H
 #define SOCTERM_FILTER_H

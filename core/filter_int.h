@@ -3,7 +3,8 @@
  *   filter_lex.c    scanning: words, operators, quoted/unquoted values
  *   filter_value.c  literal values: numbers, priorities, times, globs, regexes
  *   filter_text.c   text matchers: globs, case-insensitive substring search
- *   filter_parse.c  the grammar: text -> tree of nodes
+ *   filter_term.c   one term: fields, operators, values, prefixes, bare words
+ *   filter_parse.c  the grammar: terms combined with and/or/not/parentheses
  *   filter_eval.c   evaluation of a tree against an event
  *   filter.c        the public API, tree optimisation and freeing
  * Not for use outside core/filter*.c.
@@ -65,6 +66,7 @@ struct fparser {
 	size_t n;
 	size_t pos;
 	int depth;
+	bool in_list;     /* inside `in (...)`: a comma also ends a value */
 	char *err;
 	size_t err_pos;
 	bool uses_time;
@@ -86,7 +88,8 @@ struct fdstr {
 
 enum fop {
 	OP_NONE, OP_EQ, OP_NE, OP_RE, OP_NRE, OP_REI, OP_NREI,
-	OP_LT, OP_LE, OP_GT, OP_GE, OP_EXISTS, OP_MISSING
+	OP_LT, OP_LE, OP_GT, OP_GE, OP_EXISTS, OP_MISSING,
+	OP_IN, OP_CONTAINS, OP_ICONTAINS, OP_STARTSWITH, OP_ENDSWITH   /* word operators */
 };
 
 void filter_perr(struct fparser *p, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -187,6 +190,7 @@ struct fnode *filter_node_new(enum fntype t, int cost);
 void filter_node_free(struct fnode *n);
 /* Appends kid to an N_AND/N_OR list. */
 void filter_node_add(struct fnode *list, struct fnode *kid);
+struct fnode *filter_node_not(struct fnode *kid);
 
 /* ---- values ------------------------------------------------------------- */
 
@@ -200,11 +204,19 @@ void filter_lit_free(struct flit *l);
 bool filter_dstr_has_glob(const struct fdstr *d);
 void filter_glob_init(struct fglob *g, const struct fdstr *d, bool icase);
 void filter_glob_free(struct fglob *g);
+/* A glob matching s[0..n) literally, with `*` before and/or after it
+ * (contains, startswith, endswith). */
+void filter_glob_affix(struct fglob *g, const char *s, size_t n, bool star_front, bool star_back, bool icase);
 /* Compiles d as a regex; on error sets p->err at the right source offset. */
 pcre2_code *filter_regex_compile(struct fparser *p, const struct fdstr *d, bool icase);
 
 /* ---- parse / eval --------------------------------------------------------- */
 
+/* The term starting with the word at `at` (a prefix term, a comparison, a
+ * presence test or a bare word); NULL with p->err set on error. */
+struct fnode *filter_term(struct fparser *p, size_t at);
+/* A case-insensitive substring search for s[0..n). */
+struct fnode *filter_term_bare(const char *s, size_t n);
 /* Parses the whole expression; NULL with p->err set on error. An empty
  * expression gives N_TRUE. */
 struct fnode *filter_parse_expr(struct fparser *p);

@@ -141,7 +141,9 @@ const char *filter_op_text(enum fop op)
 	static const char *const t[] = {
 		[OP_NONE] = "", [OP_EQ] = "=", [OP_NE] = "!=", [OP_RE] = "~", [OP_NRE] = "!~",
 		[OP_REI] = "~*", [OP_NREI] = "!~*", [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">",
-		[OP_GE] = ">=", [OP_EXISTS] = "exists", [OP_MISSING] = "missing",
+		[OP_GE] = ">=", [OP_EXISTS] = "exists", [OP_MISSING] = "missing", [OP_IN] = "in",
+		[OP_CONTAINS] = "contains", [OP_ICONTAINS] = "icontains", [OP_STARTSWITH] = "startswith",
+		[OP_ENDSWITH] = "endswith",
 	};
 	return t[op];
 }
@@ -179,17 +181,6 @@ void filter_dstr_free(struct fdstr *d)
 	free(d->esc);
 	free(d->src);
 	memset(d, 0, sizeof(*d));
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static bool hexn(const struct fparser *p, size_t at, int digits, uint32_t *out)
@@ -335,7 +326,8 @@ bool filter_lex_quoted(struct fparser *p, struct fdstr *out)
 }
 
 /* An unquoted value runs to white space, `|` or `&`, or a `)` that closes
- * nothing inside it, so `rule~^(a|b)$`... stops at `|` but `x~f(o)o` works. */
+ * nothing inside it, so `rule~^(a|b)$`... stops at `|` but `x~f(o)o` works.
+ * In an `in (...)` list a comma ends it too. */
 static size_t unquoted_end(const struct fparser *p, size_t pos)
 {
 	int depth = 0;
@@ -350,7 +342,7 @@ static size_t unquoted_end(const struct fparser *p, size_t pos)
 			if (depth == 0)
 				break;
 			depth--;
-		} else if ((c == '|' || c == '&') && depth == 0) {
+		} else if ((c == '|' || c == '&' || (c == ',' && p->in_list)) && depth == 0) {
 			break;
 		}
 	}

@@ -161,17 +161,6 @@ int filter_prio_value(const char *s, size_t n, enum prio *out)
 
 /* ---- times ------------------------------------------------------------------ */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static bool leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -386,6 +375,25 @@ void filter_glob_init(struct fglob *g, const struct fdstr *d, bool icase)
 		g->b[g->n] = icase ? lower(c) : c;
 		g->kind[g->n] = k;
 		g->n++;
+	}
+}
+
+void filter_glob_affix(struct fglob *g, const char *s, size_t n, bool star_front, bool star_back, bool icase)
+{
+	g->b = xmalloc(n + 3);
+	g->kind = xmalloc(n + 3);
+	g->n = 0;
+	if (star_front) {
+		g->b[g->n] = '*';
+		g->kind[g->n++] = GL_STAR;
+	}
+	for (size_t i = 0; i < n; i++) {
+		g->b[g->n] = icase ? lower(s[i]) : s[i];
+		g->kind[g->n++] = GL_LIT;
+	}
+	if (star_back && !(star_front && n == 0)) {
+		g->b[g->n] = '*';
+		g->kind[g->n++] = GL_STAR;
 	}
 }
 

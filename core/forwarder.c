@@ -15,6 +15,9 @@
 
 #include "core/util.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #define IDLE_RECHECK_NS (5 * 1000000000LL) /* other writers (a second socterm) */
 #define CHANGES_MAX 4096
 
@@ -313,6 +316,38 @@ static long long listed_note(json_t *list, const char *marker)
 	return 0;
 }
 
+/* A note posted earlier without an answer (timeout, or a crash) may still
+ * be created by the server; listing the notes before it lands would post it
+ * twice. Waits until two request timeouts after that post (or a stop). */
+static int settle_notes(struct job *j)
+{
+	struct forwarder *f = j->f;
+	int64_t timeout_ns = (f->conf && f->conf->c.timeout_ms > 0 ? f->conf->c.timeout_ms : 30000) * 1000000LL;
+	int64_t settle = 0;
+	for (size_t i = 0; i < j->w->nnotes; i++)
+		if (j->w->notes[i].attempt_ns)
+			settle = MAX(settle, j->w->notes[i].attempt_ns + 2 * timeout_ns);
+	int64_t left = settle - now_ns();
+	if (left <= 0)
+		return 0;
+	int64_t until = mono_ns() + MIN(left, 2 * timeout_ns);
+	struct timespec ts;
+	deadline_ts(until, &ts);
+	pthread_mutex_lock(&f->mu);
+	while (!f->stopping && mono_ns() < until)
+		if (pthread_cond_timedwait(&f->cv, &f->mu, &ts) == ETIMEDOUT)
+			break;
+	bool stop = f->stopping;
+	pthread_mutex_unlock(&f->mu);
+	if (stop) {
+		phantom_result_clear(&j->r);
+		j->r.outcome = PH_TRANSIENT;
+		snprintf(j->r.error, sizeof j->r.error, "aborted (stopping)");
+		return -1;
+	}
+	return 0;
+}
+
 /* Step 3: notes, never twice: what the container already has is recorded. */
 static int send_notes(struct job *j)
 {
@@ -321,6 +356,8 @@ static int send_notes(struct job *j)
 		return 0;
 	if (cancelled(j))
 		return 1;
+	if (settle_notes(j) != 0)
+		return -1;
 	phantom_notes_list(j->f->ph, j->cid, &j->r);
 	request_done(j);
 	if (!phantom_ok(&j->r))
@@ -329,9 +366,14 @@ static int send_notes(struct job *j)
 	int rc = 0;
 	for (size_t i = 0; i < w->nnotes && rc == 0; i++) {
 		struct statedb_work_note *n = &w->notes[i];
+		/* the marker names this text for this event, so the same
+		 * annotation reaching the same container twice (two escalations
+		 * of one event) is posted once; an edit is a new note */
 		char marker[80];
-		snprintf(marker, sizeof marker, "socterm-note:%s-%lld", statedb_instance(j->f->db),
-			 (long long)n->id);
+		XXH64_hash_t h = XXH3_64bits_withSeed(n->text, strlen(n->text),
+						      XXH3_64bits(n->event_id, strlen(n->event_id)));
+		snprintf(marker, sizeof marker, "socterm-note:%s-%016llx", statedb_instance(j->f->db),
+			 (unsigned long long)h);
 		long long nid = listed_note(list, marker);
 		if (!nid) {
 			const struct statedb_work_item *it = item_of(w, n->event_id);
@@ -345,11 +387,20 @@ static int send_notes(struct job *j)
 				.time_ns = t, .marker = marker,
 			};
 			json_t *note = cef_note(j->cid, &in);
+			if (statedb_note_attempt(j->f->db, n->id, now_ns())) {
+				json_decref(note);
+				json_decref(ev);
+				rc = db_error(j);
+				break;
+			}
 			phantom_note_add(j->f->ph, note, &j->r);
 			request_done(j);
 			json_decref(note);
 			json_decref(ev);
 			if (!phantom_ok(&j->r)) {
+				/* an answer means the server decided: nothing in doubt */
+				if (j->r.status != 0)
+					statedb_note_attempt(j->f->db, n->id, 0);
 				rc = -1;
 				break;
 			}
@@ -390,8 +441,6 @@ static void handle_failure(struct job *j)
 		int64_t delay = aborted ? 0 : phantom_backoff_ms(f->conf ? &f->conf->c : NULL, attempts,
 								 j->r.retry_after_ms, &f->rng);
 		int64_t next = now_ns() + delay * 1000000LL;
-		if (statedb_mark_retry(f->db, w->id, next, err) == 0)
-			report(f, w->id, ESC_QUEUED, j->cid, attempts, next, err);
 		/* a transient error is usually the server's: everything waits */
 		f->fail_streak++;
 		int64_t pause = phantom_backoff_ms(f->conf ? &f->conf->c : NULL, f->fail_streak,
@@ -401,6 +450,8 @@ static void handle_failure(struct job *j)
 		f->st.retried++;
 		f->st.pause_until_ns = aborted ? 0 : now_ns() + pause * 1000000LL;
 		pthread_mutex_unlock(&f->mu);
+		if (statedb_mark_retry(f->db, w->id, next, err) == 0)
+			report(f, w->id, ESC_QUEUED, j->cid, attempts, next, err);
 		return;
 	}
 	char final[240];
@@ -408,9 +459,9 @@ static void handle_failure(struct job *j)
 		snprintf(final, sizeof final, "gave up after %d attempts: %.200s", attempts, err);
 	else
 		snprintf(final, sizeof final, "%s", err);
+	count(f, &f->st.failed); /* statistics first: a reader of the change sees them */
 	if (statedb_mark_failed(f->db, w->id, final) == 0)
 		report(f, w->id, ESC_FAILED, j->cid, attempts, 0, final);
-	count(f, &f->st.failed);
 }
 
 static void process(struct forwarder *f, struct statedb_work *w)
@@ -440,9 +491,9 @@ static void process(struct forwarder *f, struct statedb_work *w)
 		pthread_mutex_unlock(&f->mu);
 		if (statedb_mark_sent(f->db, w->id) == 0) {
 			enum esc_state s = statedb_state(f->db, w->id);
-			report(f, w->id, s, j.cid, 0, 0, NULL);
 			if (s == ESC_SENT)
 				count(f, &f->st.sent);
+			report(f, w->id, s, j.cid, 0, 0, NULL);
 		} else {
 			set_last_error(f, statedb_error(f->db));
 		}

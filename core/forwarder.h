@@ -12,7 +12,11 @@
  *   2. Artifacts not yet sent (events that joined later, or the above) go to
  *      /rest/artifact, after a look-up by SDI in that container.
  *   3. Notes: the container's notes are listed first and a note whose marker
- *      is already there is recorded, not posted again.
+ *      ("socterm-note:<db instance>-<hash of event id and text>") is already
+ *      there is recorded, not posted again; after a post that got no answer
+ *      (timeout, reset, crash), the listing waits until two request
+ *      timeouts have passed since, because Phantom does not deduplicate
+ *      notes and a late post would otherwise be repeated.
  *   4. Promotion to a case when asked for.
  * Transient failures are retried with capped exponential backoff and jitter
  * (Retry-After honoured, the time kept in the database); permanent ones mark

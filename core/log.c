@@ -1,5 +1,6 @@
 /* log.c — see log.h. */
 #include "core/log.h"
+#include "core/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,44 +57,8 @@ const char *log_level_name(enum log_level l)
 	return "info";
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left) and its code point,
- * or 0 if the byte at s does not start one. */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	unsigned v = c & (0xff >> (len + 1));
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	*cp = v;
-	return len;
-}
-
 /* Code points that move the cursor or reorder text rather than print. */
-static bool cp_is_control(unsigned cp)
+static bool cp_is_control(uint32_t cp)
 {
 	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
@@ -132,8 +97,8 @@ static bool log_escape(struct sbuf *out, const char *s, bool json)
 			sbuf_addc(out, (char)c);
 			i++;
 		} else {
-			unsigned cp;
-			size_t len = utf8_seq(p + i, n - i, &cp);
+			uint32_t cp;
+			size_t len = utf8_char(p + i, n - i, &cp);
 			if (len == 0) {
 				sbuf_printf(out, "\\x%02x", c);
 				escaped = true;

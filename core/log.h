@@ -51,7 +51,8 @@ void log_msg(enum log_level level, const char *event, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* A line with fields: key, value pairs (strings; a NULL value is written as
- * an empty string) ended by a NULL key, then msg (may be NULL: no msg).
+ * an empty string; at most 32 pairs, more are dropped) ended by a NULL key;
+ * msg may be NULL (no msg field).
  *   log_kv(LOG_INFO, "connected", "server up", "url", url, NULL);  */
 void log_kv(enum log_level level, const char *event, const char *msg, ...)
 	__attribute__((sentinel));

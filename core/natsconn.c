@@ -1,5 +1,6 @@
 /* natsconn.c — see natsconn.h. Settings follow nats-and-perf.md §5.3. */
 #include "core/natsconn.h"
+#include "core/config.h"
 #include "core/evq.h"
 #include "core/util.h"
 
@@ -19,31 +20,6 @@ const char *conn_state_name(enum conn_state s)
 		[CONN_EOF] = "end of input",    [CONN_ERROR] = "error",
 	};
 	return (unsigned)s < ARRAY_LEN(names) ? names[s] : "?";
-}
-
-char *url_redact(const char *url)
-{
-	struct sbuf b = SBUF_INIT;
-	const char *p = url;
-	while (*p) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		const char *scheme = memmem(p, n, "://", 3);
-		const char *host = scheme ? scheme + 3 : p;
-		const char *at = memchr(host, '@', n - (size_t)(host - p));
-		if (at) {
-			sbuf_add(&b, p, (size_t)(host - p));
-			sbuf_adds(&b, "***@");
-			sbuf_add(&b, at + 1, n - (size_t)(at + 1 - p));
-		} else {
-			sbuf_add(&b, p, n);
-		}
-		if (!comma)
-			break;
-		sbuf_addc(&b, ',');
-		p = comma + 1;
-	}
-	return sbuf_steal(&b);
 }
 
 static void set_state(struct natsconn *c, enum conn_state s, bool reconnect)
@@ -114,6 +90,16 @@ static void on_error(natsConnection *nc, natsSubscription *sub, natsStatus err, 
 		return;
 	}
 	natsconn_error(c, "%s", natsStatus_GetText(err));
+}
+
+/* How often to ping the server: a dead or frozen server is noticed after two
+ * unanswered pings. 15 s by default; SOCTERM_NATS_PING_MS overrides it (fast
+ * detection on a flaky link, and the fault tests). */
+static int64_t ping_interval_ms(void)
+{
+	const char *e = getenv("SOCTERM_NATS_PING_MS");
+	long v = e ? strtol(e, NULL, 10) : 0;
+	return v >= 100 && v <= 600000 ? v : 15000;
 }
 
 /* Splits "a,b,c" into a NULL-terminated array of trimmed URLs. */
@@ -202,7 +188,7 @@ static int set_options(struct natsconn *c, const struct nats_conf *conf, char **
 	NATS_TRY(natsOptions_SetMaxReconnect(o, -1), "reconnect");
 	NATS_TRY(natsOptions_SetReconnectWait(o, 1000), "reconnect wait");
 	NATS_TRY(natsOptions_SetReconnectJitter(o, 200, 1000), "reconnect jitter");
-	NATS_TRY(natsOptions_SetPingInterval(o, 15000), "ping interval");
+	NATS_TRY(natsOptions_SetPingInterval(o, ping_interval_ms()), "ping interval");
 	NATS_TRY(natsOptions_SetMaxPingsOut(o, 2), "pings out");
 	NATS_TRY(natsOptions_SetWriteDeadline(o, 2000), "write deadline");
 	NATS_TRY(natsOptions_SetReconnectBufSize(o, 8 * 1024 * 1024), "reconnect buffer");
@@ -261,7 +247,7 @@ int natsconn_open(struct natsconn *c, const struct nats_conf *conf, struct evq *
 	c->q = q;
 	c->st.state = CONN_CONNECTING;
 	c->st.state_since_ns = now_ns();
-	char *shown = url_redact(conf->servers ? conf->servers : "nats://127.0.0.1:4222");
+	char *shown = config_redact_url(conf->servers ? conf->servers : "nats://127.0.0.1:4222");
 	snprintf(c->st.name, sizeof(c->st.name), "%s %s", shown, what);
 	free(shown);
 	if (set_options(c, conf, err) < 0)

@@ -7,6 +7,7 @@
  * Falco fields such as counters can legitimately be that large). */
 #include "core/parse.h"
 #include "core/evfmt.h"
+#include "core/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -28,17 +29,6 @@ void parse_init(void)
 }
 
 /* ---- time ---------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
 
 static bool digits(const char *s, size_t n, size_t at, size_t count, int *out)
 {
@@ -102,72 +92,14 @@ int parse_rfc3339(const char *s, size_t n, int64_t *ns)
 		return -1;
 	int64_t secs = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 +
 		       sec - off;
+	/* Nanoseconds in 64 bits cover 1677..2262; anything else is not a Falco time. */
+	if (secs <= INT64_MIN / 1000000000 || secs >= INT64_MAX / 1000000000)
+		return -1;
 	*ns = secs * 1000000000 + frac;
 	return 0;
 }
 
 /* ---- input repairs --------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t len;
-	uint32_t min;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	uint32_t cp = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Copies s into out with each invalid UTF-8 byte replaced by U+FFFD.
- * Returns false (out untouched) when s is already valid. */
-static bool utf8_repair(const char *s, size_t n, struct sbuf *out)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		if (u[i] < 0x80) {
-			i++;
-			continue;
-		}
-		size_t l = utf8_len(u + i, n - i);
-		if (!l)
-			break;
-		i += l;
-	}
-	if (i == n)
-		return false;
-	sbuf_add(out, s, i);
-	while (i < n) {
-		size_t l = u[i] < 0x80 ? 1 : utf8_len(u + i, n - i);
-		if (l) {
-			sbuf_add(out, s + i, l);
-			i += l;
-		} else {
-			sbuf_add(out, "\xef\xbf\xbd", 3);
-			i++;
-		}
-	}
-	return true;
-}
 
 /* Quotes integer literals too large for int64 (outside strings) so they
  * survive as exact text. Returns false (out untouched) if there are none. */
@@ -387,19 +319,28 @@ struct cand {
 	unsigned idx;
 };
 
-static int cand_cmp(const void *a, const void *b)
+struct hit {
+	uint32_t pos, len, idx;
+};
+
+static int hit_cmp(const void *a, const void *b)
 {
-	const struct cand *x = a, *y = b;
-	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+	const struct hit *x = a, *y = b;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return x->len > y->len ? -1 : x->len < y->len; /* longest first */
 }
 
-/* Encodes msg as a template referring to field values (see evfmt.h). */
+#define MAX_HITS 1024
+
+/* Encodes msg as a template referring to field values (see evfmt.h): every
+ * occurrence of a value (found with memmem, one pass per field) becomes a
+ * reference; overlaps go to the leftmost, then longest. */
 static istr make_template(const struct builder *b, const char *msg, size_t n, struct sbuf *out)
 {
-	struct cand cands[MAX_REF_FIELDS];
-	char numbuf[MAX_REF_FIELDS][24];
-	size_t nc = 0;
-	bool first[256] = { false };
+	static _Thread_local struct hit hits[MAX_HITS];
+	char num[24];
+	size_t nh = 0;
 	for (size_t i = 0; i < b->nf && i < MAX_REF_FIELDS; i++) {
 		enum fv_type t = EF_TYPE(b->f[i].key);
 		struct cand c = { NULL, 0, (unsigned)i };
@@ -408,41 +349,43 @@ static istr make_template(const struct builder *b, const char *msg, size_t n, st
 		} else if (t == FV_INT) {
 			int64_t v = (b->f[i].key & EF_BIG) ? b->tail[b->f[i].val]
 							   : (int64_t)(int32_t)b->f[i].val;
-			c.n = (size_t)snprintf(numbuf[i], sizeof(numbuf[i]), "%lld", (long long)v);
-			c.s = numbuf[i];
+			c.n = (size_t)snprintf(num, sizeof(num), "%lld", (long long)v);
+			c.s = num;
 		}
-		if (c.s && c.n >= 2 && c.n <= n) {
-			cands[nc++] = c;
-			first[(unsigned char)c.s[0]] = true;
+		if (!c.s || c.n < 2 || c.n > n)
+			continue;
+		for (const char *p = msg; nh < MAX_HITS;) {
+			const char *f = memmem(p, (size_t)(msg + n - p), c.s, c.n);
+			if (!f)
+				break;
+			hits[nh++] = (struct hit){ (uint32_t)(f - msg), (uint32_t)c.n, c.idx };
+			p = f + c.n;
 		}
 	}
-	qsort(cands, nc, sizeof(cands[0]), cand_cmp);
+	qsort(hits, nh, sizeof(hits[0]), hit_cmp);
 	sbuf_reset(out);
 	size_t lit = 0;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)msg[i];
-		if (c == (unsigned char)EVT_ESC) {
-			sbuf_add(out, msg + lit, i - lit);
+	for (size_t h = 0; h <= nh; h++) {
+		size_t upto = h < nh ? hits[h].pos : n;
+		if (h < nh && hits[h].pos < lit)
+			continue; /* overlaps a reference already taken */
+		/* Literal text up to the reference, escaping EVT_ESC bytes. */
+		for (const char *p = msg + lit, *e = msg + upto; p < e;) {
+			const char *esc = memchr(p, EVT_ESC, (size_t)(e - p));
+			if (!esc) {
+				sbuf_add(out, p, (size_t)(e - p));
+				break;
+			}
+			sbuf_add(out, p, (size_t)(esc - p));
 			sbuf_add(out, "\x01\x00", 2);
-			lit = ++i;
-			continue;
+			p = esc + 1;
 		}
-		const struct cand *hit = NULL;
-		if (first[c])
-			for (size_t k = 0; k < nc && !hit; k++)
-				if (cands[k].n <= n - i && memcmp(msg + i, cands[k].s, cands[k].n) == 0)
-					hit = &cands[k];
-		if (!hit) {
-			i++;
-			continue;
-		}
-		sbuf_add(out, msg + lit, i - lit);
+		if (h == nh)
+			break;
 		sbuf_addc(out, EVT_ESC);
-		sbuf_addc(out, (char)(hit->idx + 1));
-		i += hit->n;
-		lit = i;
+		sbuf_addc(out, (char)(hits[h].idx + 1));
+		lit = hits[h].pos + hits[h].len;
 	}
-	sbuf_add(out, msg + lit, n - lit);
 	return intern_put(out->len ? out->s : "", out->len);
 }
 
@@ -644,26 +587,38 @@ static struct event *build(json_t *root, struct spool_ref raw, const char *subje
 	return ev;
 }
 
-struct event *event_parse(const char *raw, size_t len, const char *subject, int64_t recv_ns)
+json_t *falco_json_load(const char *raw, size_t len, bool *repaired, json_error_t *err)
 {
-	while (len && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
-		len--;
-	struct spool_ref ref = spool_put(raw, len);
 	struct sbuf fixed = SBUF_INIT, fixed2 = SBUF_INIT;
 	const char *text = raw;
 	size_t n = len;
-	uint8_t flags = 0;
+	if (repaired)
+		*repaired = false;
 	if (utf8_repair(text, n, &fixed)) {
 		text = fixed.s;
 		n = fixed.len;
-		flags |= EV_REPAIRED;
+		if (repaired)
+			*repaired = true;
 	}
 	if (quote_big_ints(text, n, &fixed2)) {
 		text = fixed2.s;
 		n = fixed2.len;
 	}
+	json_t *root = json_loadb(text, n, JSON_ALLOW_NUL, err);
+	sbuf_free(&fixed);
+	sbuf_free(&fixed2);
+	return root;
+}
+
+struct event *event_parse(const char *raw, size_t len, const char *subject, int64_t recv_ns)
+{
+	while (len && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
+		len--;
+	struct spool_ref ref = spool_put(raw, len);
 	json_error_t jerr;
-	json_t *root = json_loadb(text, n, JSON_ALLOW_NUL, &jerr);
+	bool repaired;
+	json_t *root = falco_json_load(raw, len, &repaired, &jerr);
+	uint8_t flags = repaired ? EV_REPAIRED : 0;
 	struct event *ev;
 	if (!root) {
 		char *why = xasprintf("invalid JSON at byte %d: %s", jerr.position, jerr.text);
@@ -676,8 +631,6 @@ struct event *event_parse(const char *raw, size_t len, const char *subject, int6
 	}
 	ev->flags |= flags;
 	json_decref(root);
-	sbuf_free(&fixed);
-	sbuf_free(&fixed2);
 	return ev;
 }
 

@@ -17,6 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+#include <stdbool.h>
+
 #include "core/event.h"
 
 /* Must be called once before any thread starts (seeds jansson's hashing). */
@@ -26,6 +29,12 @@ void parse_init(void);
  * arrival time, used when the event carries no usable time. A trailing
  * newline (and CR) is ignored. */
 struct event *event_parse(const char *raw, size_t len, const char *subject, int64_t recv_ns);
+
+/* Loads the original bytes of an event as JSON the way event_parse() does:
+ * invalid UTF-8 replaced by U+FFFD (*repaired set), integers beyond 64 bits
+ * kept as strings of their digits, \u0000 allowed. NULL on invalid JSON
+ * (err filled). The caller owns the result (json_decref). */
+json_t *falco_json_load(const char *raw, size_t len, bool *repaired, json_error_t *err);
 
 /* Parses RFC 3339 time ("2024-05-01T10:00:00.123456789Z", 0-9 fraction
  * digits, Z or +hh:mm / -hh:mm) into UTC nanoseconds. 0 or -1. */

@@ -104,9 +104,8 @@ static inline void source_destroy(struct source *s)
 
 /* Implementations. Both return NULL only on invalid arguments (*err set). */
 struct source *source_nats_new(const struct nats_conf *c, struct evq *q, char **err);
+/* JetStream durable consumer: c->stream and c->durable are required. */
+struct source *source_js_new(const struct nats_conf *c, struct evq *q, char **err);
 struct source *source_file_new(const char *path, bool follow, struct evq *q, char **err);
-
-/* Removes "user:password@" from a URL for display and logs. Caller frees. */
-char *url_redact(const char *url);
 
 #endif

@@ -3,10 +3,12 @@
  * like `tail -F` (keeps reading a growing file, reopens it when rotated or
  * truncated).
  *
- * One reader thread splits lines and parses them; pushes block when the
- * consumer is behind (a file can wait). The thread polls the fd together
+ * One reader thread splits lines and hands copies to the parser pool
+ * (ingest.h); hand-offs and pushes block when the consumer is behind (a file
+ * can wait). The thread polls the fd together
  * with a stop pipe so stopping never hangs on a quiet pipe. */
 #include "core/evq.h"
+#include "core/ingest.h"
 #include "core/parse.h"
 #include "core/source.h"
 #include "core/util.h"
@@ -32,6 +34,7 @@ struct file_source {
 	int fd;
 	int stop_pipe[2];
 	pthread_t thread;
+	struct ingest *pool;
 	bool running;
 	_Atomic bool stopping;
 	pthread_mutex_t mu;
@@ -54,17 +57,14 @@ static void set_state(struct file_source *s, enum conn_state state, const char *
 
 static bool emit(struct file_source *s, const char *p, size_t n)
 {
-	struct event *ev = event_parse(p, n, NULL, now_ns());
 	pthread_mutex_lock(&s->mu);
 	s->st.received++;
 	pthread_mutex_unlock(&s->mu);
-	while (evq_push(s->base.q, ev, 200) != 0) {
-		if (atomic_load(&s->stopping)) {
-			event_free(ev);
-			return false;
-		}
-	}
-	return true;
+	char *copy = xmalloc(n ? n : 1);
+	memcpy(copy, p, n);
+	struct ingest_msg m = { .data = copy, .len = n, .recv_ns = now_ns(), .release = free,
+				.arg = copy };
+	return ingest_submit(s->pool, &m) == 0;
 }
 
 /* Splits buffered bytes into lines; keeps the incomplete tail. */
@@ -148,6 +148,7 @@ static void *reader_main(void *arg)
 		if (n == 0) {
 			if (!s->follow || !s->path) {
 				drain_lines(s, true);
+				ingest_flush(s->pool); /* EOF means: every event is in the evq */
 				set_state(s, CONN_EOF, NULL);
 				return NULL;
 			}
@@ -173,6 +174,7 @@ static int file_start(struct source *base, char **err)
 		*err = xasprintf("cannot open %s: %s", s->path, strerror(errno));
 		return -1;
 	}
+	s->pool = ingest_new(s->base.q, 0);
 	if (pthread_create(&s->thread, NULL, reader_main, s) != 0) {
 		*err = xstrdup("cannot start the reader thread");
 		return -1;
@@ -188,6 +190,8 @@ static void file_stop(struct source *base)
 	if (write(s->stop_pipe[1], "x", 1) < 0) {
 		/* The pipe is ours and empty: cannot fail in practice. */
 	}
+	if (s->pool)
+		ingest_stop(s->pool); /* unblocks a reader waiting to hand off */
 	if (s->running) {
 		pthread_join(s->thread, NULL);
 		s->running = false;
@@ -210,6 +214,7 @@ static void file_destroy(struct source *base)
 	close(s->stop_pipe[0]);
 	close(s->stop_pipe[1]);
 	sbuf_free(&s->line);
+	ingest_free(s->pool);
 	pthread_mutex_destroy(&s->mu);
 	free(s->path);
 	free(s);

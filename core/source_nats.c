@@ -1,13 +1,15 @@
 /* source_nats.c — live tail over core NATS (no stream): fire and forget.
  *
- * Messages are parsed in nats.c's delivery thread and pushed into the evq.
- * When the consumer falls behind, the push blocks, the library's per
+ * nats.c's delivery thread hands each message to the parser pool (ingest.h),
+ * which pushes events into the evq. When the consumer falls behind, the
+ * push and then the hand-off block, the library's per
  * subscription queue absorbs the burst (limits raised well above a 200k
  * burst), and only past those limits are messages dropped — counted by the
  * library and shown. Because the read loop keeps draining the socket, the
  * server never cuts us off as a slow consumer. A small monitor thread reads
  * the library's drop counter, so the UI thread never calls into nats.c. */
 #include "core/evq.h"
+#include "core/ingest.h"
 #include "core/natsconn.h"
 #include "core/parse.h"
 #include "core/source.h"
@@ -25,6 +27,7 @@ struct nats_source {
 	struct source base;
 	struct natsconn conn;
 	natsSubscription *sub;
+	struct ingest *pool;
 	char *subject;
 	pthread_t monitor;
 	bool monitor_running;
@@ -35,23 +38,28 @@ struct nats_source {
 	pthread_cond_t mon_cv;
 };
 
+static void release_msg(void *arg)
+{
+	natsMsg_Destroy(arg);
+}
+
 static void on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *arg)
 {
 	(void)nc;
 	(void)sub;
 	struct nats_source *s = arg;
-	struct event *ev = event_parse(natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg),
-				       natsMsg_GetSubject(msg), now_ns());
-	natsMsg_Destroy(msg);
 	atomic_fetch_add(&s->received, 1);
-	/* Block while the consumer is behind: back-pressure into the library's
-	 * bounded queue. Give up only when stopping. */
-	while (evq_push(s->base.q, ev, 200) != 0) {
-		if (atomic_load(&s->stopping)) {
-			event_free(ev);
-			return;
-		}
-	}
+	/* Blocks while the parsers are behind: back-pressure into the library's
+	 * bounded queue. */
+	struct ingest_msg m = {
+		.data = natsMsg_GetData(msg),
+		.len = (size_t)natsMsg_GetDataLength(msg),
+		.subject = natsMsg_GetSubject(msg),
+		.recv_ns = now_ns(),
+		.release = release_msg,
+		.arg = msg,
+	};
+	ingest_submit(s->pool, &m);
 }
 
 static void *monitor_main(void *arg)
@@ -82,12 +90,17 @@ static void *monitor_main(void *arg)
 static int nats_start(struct source *base, char **err)
 {
 	struct nats_source *s = (struct nats_source *)base;
+	s->pool = ingest_new(s->base.q, 0);
 	natsStatus st = natsConnection_Subscribe(&s->sub, s->conn.nc, s->subject, on_msg, s);
 	if (st != NATS_OK) {
 		*err = xasprintf("subscribe %s: %s", s->subject, natsStatus_GetText(st));
 		return -1;
 	}
 	natsSubscription_SetPendingLimits(s->sub, PENDING_MSGS, PENDING_BYTES);
+	/* When already connected, make sure the server has our interest before
+	 * start returns (a publisher started right after us loses nothing). */
+	if (natsConnection_Status(s->conn.nc) == NATS_CONN_STATUS_CONNECTED)
+		natsConnection_FlushTimeout(s->conn.nc, 2000);
 	if (pthread_create(&s->monitor, NULL, monitor_main, s) == 0)
 		s->monitor_running = true;
 	return 0;
@@ -104,6 +117,8 @@ static void nats_stop(struct source *base)
 		pthread_join(s->monitor, NULL);
 		s->monitor_running = false;
 	}
+	if (s->pool)
+		ingest_stop(s->pool); /* before the subscription: unblocks the callback */
 	if (s->sub) {
 		natsSubscription_Unsubscribe(s->sub);
 		natsSubscription_Destroy(s->sub);
@@ -128,6 +143,7 @@ static void nats_destroy(struct source *base)
 	pthread_mutex_destroy(&s->conn.mu);
 	pthread_mutex_destroy(&s->mon_mu);
 	pthread_cond_destroy(&s->mon_cv);
+	ingest_free(s->pool);
 	free(s->subject);
 	free(s);
 }

@@ -156,6 +156,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE escalations ADD COLUMN group_key TEXT;"
 	"CREATE INDEX esc_group ON escalations(group_key, created) WHERE group_key IS NOT NULL;"
 	"CREATE INDEX items_event ON items(event_id);",
+	/* 2 -> 3: when a note was last posted, to let an unanswered post settle */
+	"ALTER TABLE notes ADD COLUMN attempt_at INTEGER NOT NULL DEFAULT 0;",
 };
 
 static int user_version(struct statedb *db)
@@ -784,7 +786,7 @@ static int load_items(struct statedb *db, struct statedb_work *w)
 
 static int load_notes(struct statedb *db, struct statedb_work *w)
 {
-	sqlite3_stmt *st = prep(db, "SELECT id, event_id, author, text FROM notes"
+	sqlite3_stmt *st = prep(db, "SELECT id, event_id, author, text, attempt_at FROM notes"
 				    " WHERE escalation_id = ? AND sent = 0 ORDER BY id");
 	if (!st)
 		return -1;
@@ -799,6 +801,7 @@ static int load_notes(struct statedb *db, struct statedb_work *w)
 		n->event_id = col_text(st, 1);
 		n->author = col_text(st, 2);
 		n->text = col_text(st, 3);
+		n->attempt_ns = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(db, "notes");
@@ -812,7 +815,13 @@ int statedb_claim(struct statedb *db, int64_t now, struct statedb_work *w)
 	sqlite3_stmt *st = prep(db,
 		"SELECT id, kind, target_container, container_id, name, severity, label, sensitivity,"
 		" container_type, sdi, attempts, promoted FROM escalations"
-		" WHERE state = 0 AND next_attempt_at <= ? ORDER BY id LIMIT 1");
+		/* The oldest of: fresh (next_attempt_at 0) and due retries, each an
+		 * index seek; "ORDER BY id" over the due range sorted the whole
+		 * queue on every claim, too slow with a large backlog. */
+		" WHERE id = (SELECT min(id) FROM ("
+		"  SELECT min(id) AS id FROM escalations WHERE state = 0 AND next_attempt_at = 0"
+		"  UNION ALL SELECT min(id) FROM escalations"
+		"  WHERE state = 0 AND next_attempt_at > 0 AND next_attempt_at <= ?))");
 	if (!st)
 		return rollback(db);
 	sqlite3_bind_int64(st, 1, now);
@@ -918,6 +927,11 @@ int statedb_item_sent(struct statedb *db, int64_t id, int position, long long ar
 int statedb_note_sent(struct statedb *db, int64_t note_id, long long phantom_note_id)
 {
 	return exec_ints(db, "UPDATE notes SET sent = 1, note_id = ? WHERE id = ?", phantom_note_id, note_id, 0);
+}
+
+int statedb_note_attempt(struct statedb *db, int64_t note_id, int64_t when_ns)
+{
+	return exec_ints(db, "UPDATE notes SET attempt_at = ? WHERE id = ?", when_ns, note_id, 0);
 }
 
 int statedb_set_promoted(struct statedb *db, int64_t id)

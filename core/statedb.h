@@ -43,7 +43,7 @@ enum esc_kind { ESC_NEW, ESC_EXISTING };
 
 const char *esc_state_name(enum esc_state s);
 
-#define STATEDB_VERSION 2
+#define STATEDB_VERSION 3
 
 struct statedb;
 
@@ -54,7 +54,7 @@ struct statedb *statedb_open_version(const char *dir, int version, char **err);
 void statedb_close(struct statedb *db);
 const char *statedb_error(const struct statedb *db);
 int statedb_version(struct statedb *db);
-/* Random id of this database, in note markers ("socterm-note:<id>-<n>"). */
+/* Random id of this database, in note markers ("socterm-note:<id>-<hash>"). */
 const char *statedb_instance(const struct statedb *db);
 /* The raw handle, for tests and diagnostics only. */
 struct sqlite3 *statedb_handle(struct statedb *db);
@@ -142,6 +142,7 @@ struct statedb_work_item {
 struct statedb_work_note {
 	int64_t id;
 	char *event_id, *author, *text;
+	int64_t attempt_ns;  /* last POST started (CLOCK_REALTIME), 0 if never */
 	bool sent;
 	long long note_id;
 };
@@ -174,6 +175,9 @@ int statedb_set_container(struct statedb *db, int64_t id, long long container_id
 			  const int *sent_positions, size_t n);
 int statedb_item_sent(struct statedb *db, int64_t id, int position, long long artifact_id);
 int statedb_note_sent(struct statedb *db, int64_t note_id, long long phantom_note_id);
+/* Recorded before a note is posted: Phantom has no duplicate check for
+ * notes, so an unanswered post must settle before the notes are listed. */
+int statedb_note_attempt(struct statedb *db, int64_t note_id, int64_t when_ns);
 int statedb_set_promoted(struct statedb *db, int64_t id);
 /* sending -> sent, or queued again if items or notes were added meanwhile. */
 int statedb_mark_sent(struct statedb *db, int64_t id);

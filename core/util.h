@@ -59,6 +59,12 @@ int parse_duration(const char *s, int64_t *ns);
 /* Parses a byte size such as "512M", "2G", "4096". Returns 0 or -1. */
 int parse_size(const char *s, int64_t *bytes);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* Value of a hexadecimal digit, or -1. */
+int hexval(int c);
+
 /* Case-insensitive ASCII compare of two counted strings. */
 bool strieq_n(const char *a, size_t alen, const char *b, size_t blen);
 

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/rate.h"
 #include "core/source.h"
 #include "core/store.h"
 #include "core/util.h"
@@ -23,6 +24,7 @@
 struct config;
 struct evq;
 struct event;
+struct filter;
 struct filterui;
 struct prompt;
 struct scan;
@@ -35,6 +37,8 @@ enum focus {
 	FOCUS_LIST,
 	FOCUS_DETAIL,
 	FOCUS_HELP,
+	FOCUS_HIST,                /* histogram view (tui/histogram.c) */
+	FOCUS_TOP,                 /* top values view (tui/top.c) */
 	FOCUS_COUNT
 };
 
@@ -71,6 +75,7 @@ struct app {
 	int sel_row;               /* its row on screen, kept while browsing */
 	bool follow;               /* selection follows the newest event */
 	bool paused;               /* list frozen at `pause_at` */
+	bool follow_before_pause;
 	struct evkey pause_at;
 
 	/* detail pane */
@@ -79,6 +84,19 @@ struct app {
 	int detail_scroll;
 	enum focus focus;
 	int help_scroll;
+
+	/* overview: histogram, top, sparkline, clipboard, mouse */
+	struct rate_ring per_sec;  /* arrivals per second by priority (sparkline) */
+	int hist_zoom;             /* index into the histogram's bucket widths, -1: fit */
+	int64_t hist_cursor;       /* start of the bucket under the cursor */
+	bool hist_cursor_set;
+	int hist_scroll;
+	int top_dim;               /* enum top_dim */
+	int top_cursor, top_scroll;
+	struct filter *top_filter; /* filter set from the top view (owned) */
+	size_t list_top;           /* index of the timeline's first row on screen */
+	struct sbuf term_out;      /* raw bytes for the terminal after the next frame */
+	int term_fd;
 
 	/* status */
 	struct rate rate;

@@ -4,7 +4,11 @@
  * Every element the screen draws has a name (the theme file format uses the
  * same names: `style prio.critical ...`). UI_ELEMENTS(X) rows:
  *   X(id, "name", default-fg, default-bg, default-attrs, mono-attrs)
- * where colours are curses colour numbers (-1 = terminal default).
+ * where colours are curses colour numbers (-1 = terminal default). These
+ * defaults are used only for elements a theme does not style; the shipped
+ * look is themes/default.theme, compiled in. A new element needs a row here,
+ * a `style` and `mono` line in themes/default.theme (and mono.theme), and a
+ * line in man/socterm-theme.5 (tests check all three).
  *
  * Thread safety: UI thread only.
  */
@@ -37,12 +41,27 @@
 	X(PRIO_DEBUG, "prio.debug", -1, -1, A_DIM, A_DIM)                               \
 	X(PRIO_UNKNOWN, "prio.unknown", COLOR_MAGENTA, -1, A_BOLD, A_BOLD)              \
 	X(MARK, "mark", COLOR_YELLOW, -1, A_BOLD, A_BOLD)                               \
-	X(SEARCH_HIT, "search.hit", COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE | A_UNDERLINE) \
 	X(DETAIL_KEY, "detail.key", COLOR_CYAN, -1, A_NORMAL, A_BOLD)                   \
 	X(DETAIL_VALUE, "detail.value", -1, -1, A_NORMAL, A_NORMAL)                     \
 	X(DETAIL_TITLE, "detail.title", COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE)    \
 	X(HELP_KEY, "help.key", COLOR_YELLOW, -1, A_BOLD, A_BOLD)                       \
-	X(HELP_GROUP, "help.group", COLOR_CYAN, -1, A_BOLD, A_UNDERLINE)
+	X(HELP_GROUP, "help.group", COLOR_CYAN, -1, A_BOLD, A_UNDERLINE)                \
+	X(ANNOTATED, "annotation", COLOR_GREEN, -1, A_NORMAL, A_UNDERLINE)              \
+	X(ESC_QUEUED, "escalation.queued", COLOR_YELLOW, -1, A_NORMAL, A_NORMAL)        \
+	X(ESC_SENDING, "escalation.sending", COLOR_CYAN, -1, A_BOLD, A_BOLD)            \
+	X(ESC_SENT, "escalation.sent", COLOR_GREEN, -1, A_NORMAL, A_NORMAL)             \
+	X(ESC_FAILED, "escalation.failed", COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE)   \
+	X(SEARCH_HIT, "search.hit", COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_UNDERLINE)   \
+	X(PROMPT, "prompt", -1, -1, A_BOLD, A_BOLD)                                     \
+	X(DIALOG, "dialog", COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_REVERSE)              \
+	X(BORDER, "border", COLOR_BLUE, -1, A_NORMAL, A_NORMAL)                         \
+	X(HIST_AXIS, "histogram.axis", COLOR_CYAN, -1, A_NORMAL, A_NORMAL)              \
+	X(HIST_CURSOR, "histogram.cursor", COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_REVERSE) \
+	X(SPARK, "sparkline", COLOR_CYAN, COLOR_BLUE, A_NORMAL, A_REVERSE)              \
+	X(SPARK_WARN, "sparkline.warning", COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_REVERSE) \
+	X(SPARK_ERROR, "sparkline.error", COLOR_RED, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD) \
+	X(TOP_HEADER, "top.header", -1, -1, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE) \
+	X(TOP_BAR, "top.bar", COLOR_BLUE, -1, A_NORMAL, A_NORMAL)
 
 enum ui_elem {
 #define X(id, name, fg, bg, attrs, mono) UI_##id,
@@ -51,8 +70,32 @@ enum ui_elem {
 	UI_COUNT
 };
 
-/* Sets up colour pairs (after curses is started). mono: attributes only. */
-void colors_init(bool mono);
+struct config;
+
+/* Element names in enum order (the theme format's ELEMENT words). */
+extern const char *const ui_elem_names[UI_COUNT];
+
+/* After curses started: picks the colour depth (--colors, NO_COLOR, the
+ * terminal's COLORS) and applies the configured theme. Returns 0, or -1
+ * when that theme could not be used and the built-in default is shown
+ * instead. *msg (malloc'd, caller frees) gets something to tell the user
+ * (the error, or the theme's first warning), else NULL. */
+int colors_init(const struct config *cfg, char **msg);
+/* Switches to theme `spec` (a name or a file) live. 0, or -1 with *err
+ * (malloc'd) and the current theme kept. Warnings as for colors_init. */
+int colors_set_theme(const char *spec, char **msg);
+/* The current theme's name and the depth in use (borrowed/static). */
+const char *colors_theme_name(void);
+const char *colors_depth_name(void);
+/* Themes that can be switched to (theme_names_free() the result). */
+char **colors_theme_names(void);
+
+struct app;
+/* The `:theme [NAME|FILE]` command: switches live and redraws (a broken
+ * theme leaves the current one, with file:line in the message); without an
+ * argument, shows the current theme, the colour depth and what is available. */
+void colors_command(struct app *a, const char *arg);
+
 attr_t ui_attr(enum ui_elem e);
 /* Attribute for a priority (enum prio). */
 attr_t ui_prio_attr(int prio);

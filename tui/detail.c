@@ -9,6 +9,7 @@
 #include "tui/draw.h"
 #include "tui/search.h"
 #include "core/event.h"
+#include "core/parse.h"
 #include "core/sanitize.h"
 
 #include <jansson.h>
@@ -216,7 +217,7 @@ static void build_fields(const struct event *ev)
 		add_kvs("", "(invalid UTF-8 in the event was replaced for display)", UI_ERROR);
 	sbuf_reset(&b);
 	if (event_raw(ev, &b) == 0) {
-		json_t *root = json_loadb(b.s ? b.s : "", b.len, JSON_ALLOW_NUL, NULL);
+		json_t *root = falco_json_load(b.s ? b.s : "", b.len, NULL, NULL);
 		if (json_is_object(root))
 			add_other_keys(root);
 		json_decref(root);
@@ -253,7 +254,7 @@ static void build_raw(const struct event *ev)
 	struct sbuf b = SBUF_INIT;
 	event_raw(ev, &b);
 	add_title("raw JSON (o: fields)");
-	json_t *root = json_loadb(b.s ? b.s : "", b.len, JSON_ALLOW_NUL, NULL);
+	json_t *root = falco_json_load(b.s ? b.s : "", b.len, NULL, NULL);
 	char *pretty = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
 	const char *text = pretty ? pretty : (b.s ? b.s : "");
 	size_t len = pretty ? strlen(pretty) : b.len;

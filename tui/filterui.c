@@ -84,8 +84,8 @@ static void announce(struct app *a, int64_t cost_ns)
 	else if (fu->off)
 		app_message(a, false, "filter off (F turns it on again): all %s events shown", held);
 	else
-		app_message(a, false, "%s%s of %s events match (%.0f ms)",
-			    fu->inverted ? "inverted filter: " : "", shown, held, (double)cost_ns / 1e6);
+		app_message(a, false, "filter: %s%s  (%s of %s match, %.0f ms)", fu->inverted ? "NOT " : "",
+			    filter_source(fu->f), shown, held, (double)cost_ns / 1e6);
 }
 
 static void pass_done(struct app *a, bool finished, void *ctx)

@@ -93,6 +93,8 @@ static enum key_scope focus_scope(const struct app *a)
 	switch (a->focus) {
 	case FOCUS_DETAIL: return SCOPE_DETAIL;
 	case FOCUS_HELP: return SCOPE_HELP;
+	case FOCUS_HIST: return SCOPE_HIST;
+	case FOCUS_TOP: return SCOPE_TOP;
 	default: return SCOPE_LIST;
 	}
 }

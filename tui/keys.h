@@ -5,7 +5,7 @@
  *
  * KEYMAP(X) rows: X(id, name, scope, group, keys, help)
  *   id     action function act_<id>(struct app *) in tui/actions*.c
- *   scope  LIST, DETAIL, HELP (when that has the keyboard) or ANY
+ *   scope  LIST, DETAIL, HELP, HIST, TOP (when that has the keyboard) or ANY
  *   keys   space-separated key names: letters, ^X for control keys, and
  *          Down Up Left Right PgDn PgUp Home End Enter Tab BTab Esc Space
  *          Backspace Delete F1..F12
@@ -43,6 +43,33 @@ struct app;
 	X(FOCUS, "switch-focus", ANY, "Views", "Tab", "Move the keyboard between list and detail") \
 	X(RAW, "toggle-raw", ANY, "Views", "o", "Detail pane: field table or raw JSON")           \
 	X(PAUSE, "pause", ANY, "Live", "p", "Pause the list; events keep arriving (+N new)")      \
+	X(HISTOGRAM, "histogram", LIST, "Overview", "i", "Histogram of the shown events over time") \
+	X(TOP, "top", LIST, "Overview", "t", "Top rules, priorities, hosts, containers")           \
+	X(COPY, "copy-json", LIST, "Overview", "y",                                              \
+	  "Copy the event's JSON to your clipboard (OSC 52)")                                     \
+	X(HIST_DOWN, "histogram-down", HIST, "Histogram", "j Down ^N", "Next (later) bucket")      \
+	X(HIST_UP, "histogram-up", HIST, "Histogram", "k Up ^P", "Previous (earlier) bucket")      \
+	X(HIST_PAGE_DOWN, "histogram-page-down", HIST, "Histogram", "PgDn Space ^F",              \
+	  "Histogram: one page down")                                                             \
+	X(HIST_PAGE_UP, "histogram-page-up", HIST, "Histogram", "PgUp b ^B",                      \
+	  "Histogram: one page up")                                                               \
+	X(HIST_FIRST, "histogram-first", HIST, "Histogram", "g Home", "First bucket")             \
+	X(HIST_LAST, "histogram-last", HIST, "Histogram", "G End", "Last bucket")                 \
+	X(HIST_ZOOM_IN, "zoom-in", HIST, "Histogram", "z +", "Smaller buckets")                   \
+	X(HIST_ZOOM_OUT, "zoom-out", HIST, "Histogram", "Z -", "Larger buckets")                  \
+	X(HIST_JUMP, "histogram-jump", HIST, "Histogram", "Enter",                                \
+	  "Show the timeline at the bucket's time")                                               \
+	X(HIST_CLOSE, "histogram-close", HIST, "Histogram", "q Esc i", "Close the histogram")     \
+	X(TOP_DOWN, "top-down", TOP, "Top", "j Down ^N", "Next row")                              \
+	X(TOP_UP, "top-up", TOP, "Top", "k Up ^P", "Previous row")                                \
+	X(TOP_NEXT, "top-next", TOP, "Top", "Tab Right l", "Next dimension")                      \
+	X(TOP_PREV, "top-previous", TOP, "Top", "BTab Left h", "Previous dimension")              \
+	X(TOP_RULE, "top-rule", TOP, "Top", "1", "Count by rule")                                 \
+	X(TOP_PRIO, "top-priority", TOP, "Top", "2", "Count by priority")                         \
+	X(TOP_HOST, "top-host", TOP, "Top", "3", "Count by host")                                 \
+	X(TOP_WHERE, "top-container", TOP, "Top", "4", "Count by k8s namespace or container")     \
+	X(TOP_FILTER, "top-filter", TOP, "Top", "Enter", "Filter the timeline by the row")        \
+	X(TOP_CLOSE, "top-close", TOP, "Top", "q Esc t", "Close the top view")                    \
 	X(HELP_DOWN, "help-down", HELP, "Help", "j Down ^N Enter", "Scroll the help down")        \
 	X(HELP_UP, "help-up", HELP, "Help", "k Up ^P", "Scroll the help up")                      \
 	X(HELP_CLOSE, "help-close", HELP, "Help", "q Esc h F1", "Close the help")                 \
@@ -63,7 +90,7 @@ struct app;
 	X(REDRAW, "redraw", ANY, "Misc", "^L", "Redraw the screen")                               \
 	X(QUIT, "quit", ANY, "Misc", "q", "Quit (closes the help or detail pane first)")
 
-enum key_scope { SCOPE_ANY, SCOPE_LIST, SCOPE_DETAIL, SCOPE_HELP };
+enum key_scope { SCOPE_ANY, SCOPE_LIST, SCOPE_DETAIL, SCOPE_HELP, SCOPE_HIST, SCOPE_TOP };
 
 /* Builds the key lookup; aborts on a malformed table (a programming error). */
 void keys_init(void);

@@ -11,13 +11,16 @@
 #include "tui/draw.h"
 #include "tui/filterui.h"
 #include "tui/help.h"
+#include "tui/histogram.h"
 #include "tui/keys.h"
+#include "tui/mouse.h"
 #include "tui/prompt.h"
 #include "tui/scan.h"
 #include "tui/screen.h"
 #include "tui/search.h"
 #include "tui/status.h"
 #include "tui/timeline.h"
+#include "tui/top.h"
 #include "core/config.h"
 #include "core/event.h"
 #include "core/evq.h"
@@ -37,6 +40,9 @@
 
 #define DRAIN_BATCH 4096
 #define FRAME_NS (33 * 1000000LL)
+/* After a drain, events are left to gather this long before the next one:
+ * one wake-up per batch instead of one per event (a context switch each). */
+#define GATHER_NS (20 * 1000000LL)
 #define STATS_NS (250 * 1000000LL)
 #define MSG_NS (6 * 1000000000LL)
 #define SCAN_SLICE_NS (8 * 1000000LL)   /* filter/search/mark work per turn */
@@ -116,6 +122,18 @@ static void layout(struct app *a)
 	l->list_h = avail - l->detail_h;
 }
 
+/* Raw sequences (OSC 52) go out after curses has written the frame, so
+ * they never land in the middle of one of its escape sequences. */
+static void flush_term_out(struct app *a)
+{
+	if (!a->term_out.len)
+		return;
+	fflush(NULL);
+	if (write_all(a->term_fd, a->term_out.s, a->term_out.len) < 0)
+		app_message(a, true, "could not write to the terminal");
+	sbuf_reset(&a->term_out);
+}
+
 static void draw(struct app *a)
 {
 	layout(a);
@@ -128,6 +146,10 @@ static void draw(struct app *a)
 	status_draw_header(a);
 	if (a->focus == FOCUS_HELP) {
 		help_draw(a);
+	} else if (a->focus == FOCUS_HIST) {
+		histogram_draw(a);
+	} else if (a->focus == FOCUS_TOP) {
+		top_draw(a);
 	} else {
 		timeline_draw(a);
 		if (a->detail_open)
@@ -139,6 +161,7 @@ static void draw(struct app *a)
 	prompt_draw(a); /* last: it places (or hides) the cursor */
 	wnoutrefresh(stdscr);
 	doupdate();
+	flush_term_out(a);
 }
 
 /* ---- input ------------------------------------------------------------------------ */
@@ -156,6 +179,10 @@ static void on_key(struct app *a, struct screen *scr, int ch)
 	}
 	if (ch == 12) { /* ^L: curses must forget what it thinks is on screen */
 		clearok(curscr, TRUE);
+	}
+	if (ch == KEY_MOUSE) {
+		mouse_handle(a);
+		return;
 	}
 	if (!keys_dispatch(a, ch) && ch != ERR)
 		a->dirty = true;
@@ -194,9 +221,11 @@ static size_t drain(struct app *a)
 {
 	static struct event *batch[DRAIN_BATCH];
 	size_t n = evq_pop(a->q, batch, DRAIN_BATCH);
+	int64_t sec = mono_ns() / 1000000000;
 	for (size_t i = 0; i < n; i++) {
 		struct event *ev = batch[i];
 		source_consumed(a->src, ev);
+		rate_add(&a->per_sec, sec, ev->prio, 1);
 		vocab_note(a->vocab, ev);
 		store_add(a->store, ev);
 	}
@@ -219,7 +248,7 @@ static void refresh_stats(struct app *a)
 
 /* ---- the loop ------------------------------------------------------------------------- */
 
-static int poll_timeout(struct app *a, int64_t last_draw, bool backlog)
+static int poll_timeout(struct app *a, int64_t last_draw, bool backlog, int64_t gather_until)
 {
 	int64_t now = mono_ns();
 	if (backlog || scan_busy(a))
@@ -227,6 +256,8 @@ static int poll_timeout(struct app *a, int64_t last_draw, bool backlog)
 	int64_t next = a->sst_at_ns + STATS_NS;
 	if (a->dirty)
 		next = MIN(next, last_draw + FRAME_NS);
+	if (gather_until)
+		next = MIN(next, gather_until);
 	int64_t ms = (next - now) / 1000000;
 	return (int)MAX(0, MIN(ms, 1000));
 }
@@ -245,18 +276,19 @@ static void handle_signal(struct app *a, struct screen *scr, int sig)
 
 static void run(struct app *a, struct screen *scr, int sfd)
 {
-	int64_t last_draw = 0;
+	int64_t last_draw = 0, gather_until = 0;
 	bool backlog = false;
+	int64_t spark_tick = 0;
 	refresh_stats(a);
 	draw(a);
 	while (!a->quit) {
 		struct pollfd p[4] = {
 			{ scr->in_fd, POLLIN, 0 },
-			{ evq_fd(a->q), POLLIN, 0 },
+			{ gather_until ? -1 : evq_fd(a->q), POLLIN, 0 },
 			{ sfd, POLLIN, 0 },
 			{ scr->err_fd, POLLIN, 0 },
 		};
-		int r = poll(p, 4, poll_timeout(a, last_draw, backlog));
+		int r = poll(p, 4, poll_timeout(a, last_draw, backlog, gather_until));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (p[2].revents & POLLIN)
@@ -275,14 +307,21 @@ static void run(struct app *a, struct screen *scr, int sfd)
 				a->dirty = true;
 			}
 		}
-		if (p[1].revents & POLLIN)
+		if (gather_until && mono_ns() < gather_until) {
+			backlog = false;
+		} else {
 			evq_clear(a->q);
-		drain(a);
-		backlog = evq_len(a->q) > 0;
+			gather_until = drain(a) ? mono_ns() + GATHER_NS : 0;
+			backlog = evq_len(a->q) > 0;
+		}
 		filterui_tick(a);
 		scan_run(a, SCAN_SLICE_NS);
 		if (mono_ns() - a->sst_at_ns >= STATS_NS)
 			refresh_stats(a);
+		if (mono_ns() / 5000000000LL != spark_tick) {
+			spark_tick = mono_ns() / 5000000000LL; /* the sparkline moves on */
+			a->dirty = true;
+		}
 		if (a->msg[0] && now_ns() >= a->msg_until_ns) {
 			a->msg[0] = '\0';
 			a->dirty = true;
@@ -329,6 +368,8 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	a->q = q;
 	a->store = store_new((size_t)cfg->capacity);
 	a->follow = true;
+	a->hist_zoom = -1;
+	rate_init(&a->per_sec);
 	a->utf8 = locale_is_utf8();
 	draw_set_utf8(a->utf8);
 	keys_init();
@@ -345,8 +386,14 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 		return rc;
 	}
 	prompt_init(a);
-	bool mono = cfg->colors == COLORS_MONO || (getenv("NO_COLOR") && *getenv("NO_COLOR"));
-	colors_init(mono);
+	a->term_fd = scr.out_fd;
+	if (cfg->mouse)
+		mouse_enable();
+	char *cmsg = NULL;
+	colors_init(cfg, &cmsg);
+	if (cmsg)
+		app_message(a, true, "%s", cmsg);
+	free(cmsg);
 	for (size_t i = 0; i < cfg->nwarnings; i++)
 		app_message(a, true, "%s", cfg->warnings[i]);
 	int sfd = sig_open();
@@ -356,6 +403,8 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	screen_stop(&scr);
 	rc = a->exit_code;
 	store_free(a->store);
+	top_free(a);
+	sbuf_free(&a->term_out);
 	free(a);
 	return rc;
 }

@@ -3,10 +3,13 @@
 #include "core/config.h"
 #include "core/count.h"
 #include "core/evq.h"
+#include "core/fwd.h"
 #include "core/parse.h"
+#include "core/phantom.h"
 #include "core/sig.h"
 #include "core/source.h"
 #include "core/spool.h"
+#include "core/status.h"
 #include "core/util.h"
 #include "tui/tui.h"
 
@@ -30,6 +33,8 @@ static struct source *make_source(const struct config *cfg, struct evq *q, char 
 {
 	if (cfg->source_path)
 		return source_file_new(cfg->source_path, cfg->follow, q, err);
+	if (cfg->nats.stream)
+		return source_js_new(&cfg->nats, q, err);
 	return source_nats_new(&cfg->nats, q, err);
 }
 
@@ -42,6 +47,8 @@ static int run(struct config *cfg)
 		return fail(EXIT_USAGE, xstrdup("'-' reads events from standard input, which is "
 						"the terminal here; pipe Falco into socterm instead"));
 	sig_block();
+	if (cfg->forward_only && phantom_global_init() != 0) /* before any thread */
+		return fail(EXIT_SOFTWARE, xstrdup("cannot initialise libcurl"));
 	parse_init();
 	spool_init(NULL);
 	struct evq *q = evq_new(QUEUE_CAPACITY);
@@ -55,6 +62,8 @@ static int run(struct config *cfg)
 		rc = cfg->source_path ? EXIT_NOINPUT : EXIT_UNAVAILABLE;
 	} else if (cfg->action == ACTION_COUNT) {
 		rc = count_run(src, q, (size_t)cfg->capacity);
+	} else if (cfg->forward_only) {
+		rc = fwd_run(cfg, src, q, &err);
 	} else {
 		rc = tui_run(cfg, src, q, &err);
 	}
@@ -64,6 +73,8 @@ static int run(struct config *cfg)
 	source_destroy(src);
 	evq_free(q);
 	spool_shutdown();
+	if (cfg->forward_only)
+		phantom_global_cleanup();
 	if (err)
 		return fail(rc ? rc : EXIT_FAIL, err);
 	return rc;
@@ -93,7 +104,7 @@ int main(int argc, char **argv)
 		tui_list_keys(stdout);
 		break;
 	case ACTION_STATUS:
-		rc = fail(EXIT_UNAVAILABLE, xstrdup("--status needs a running forwarder"));
+		rc = status_run(&cfg, stdout);
 		break;
 	case ACTION_RUN:
 	case ACTION_COUNT:

@@ -150,6 +150,7 @@ int screen_start(struct screen *s, char **err)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	s->in_fd = fileno(tty_in);
+	s->out_fd = fileno(tty_out);
 	install_crash_restore(fileno(tty_out));
 	capture_stderr(s);
 	s->started = true;

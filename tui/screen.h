@@ -19,6 +19,7 @@
 
 struct screen {
 	int in_fd;            /* the terminal's input, for poll() */
+	int out_fd;           /* the terminal's output (raw writes after a frame) */
 	int err_fd;           /* read end of the captured stderr, -1 if none */
 	int saved_stderr;
 	struct sbuf errlog;   /* captured stderr, replayed at exit */

@@ -5,6 +5,7 @@
 #include "tui/draw.h"
 #include "tui/filterui.h"
 #include "tui/scan.h"
+#include "tui/sparkline.h"
 #include "tui/timeline.h"
 
 #include <stdio.h>
@@ -60,8 +61,11 @@ void status_draw_header(struct app *a)
 		snprintf(buf, sizeof(buf), " (%s)", s->last_error);
 		x += draw_text(stdscr, 0, x, buf, strlen(buf), a->lay.cols - x, hdr, false);
 	}
-	for (; x < a->lay.cols; x++)
-		mvaddch(0, x, ' ' | hdr);
+	for (int i = x; i < a->lay.cols; i++)
+		mvaddch(0, i, ' ' | hdr);
+	int sw = sparkline_width(a->lay.cols);
+	if (sw && x + sw + 2 <= a->lay.cols)
+		sparkline_draw(a, 0, a->lay.cols - sw - 1, sw);
 }
 
 struct bar {
@@ -117,6 +121,11 @@ void status_draw_bar(struct app *a)
 		fmt_count(c.duplicates, n1, sizeof(n1));
 		snprintf(buf, sizeof(buf), " | %s dup", n1);
 		item(&b, buf, st);
+	}
+	if (a->sst.durable && a->sst.pending) {
+		fmt_count(a->sst.pending, n1, sizeof(n1));
+		snprintf(buf, sizeof(buf), " | catching up: %s pending", n1);
+		item(&b, buf, warn);
 	}
 	fmt_count(a->rate.last, n1, sizeof(n1));
 	snprintf(buf, sizeof(buf), " | %s ev/s", n1);

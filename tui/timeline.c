@@ -186,6 +186,7 @@ void timeline_draw(struct app *a)
 			top = 0;
 		a->sel_row = (int)(sel_idx - top);
 	}
+	a->list_top = top;
 	for (int r = 0; r < h; r++) {
 		int y = a->lay.list_y + r;
 		move(y, 0);
@@ -278,6 +279,7 @@ void act_PAUSE(struct app *a)
 {
 	a->paused = !a->paused;
 	if (a->paused) {
+		a->follow_before_pause = a->follow;
 		size_t n = store_shown_len(a->store);
 		struct event *last = n ? store_shown_get(a->store, n - 1) : NULL;
 		a->pause_at = (struct evkey){ last ? last->time_ns : INT64_MIN,
@@ -286,6 +288,7 @@ void act_PAUSE(struct app *a)
 		app_message(a, false, "paused: new events are kept (p resumes, G follows)");
 	} else {
 		a->pause_at.set = false;
+		a->follow = a->follow_before_pause;
 		app_message(a, false, "resumed");
 	}
 	a->dirty = true;

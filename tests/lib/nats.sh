@@ -26,11 +26,13 @@ nats_start() {
 	} > "$T/nats/server.conf"
 	nats-server -c "$T/nats/server.conf" >>"$T/nats/server.log" 2>&1 &
 	NATS_PID=$!
+	disown "$NATS_PID" # no "Killed" job notices from bash
 	at_exit "kill -9 $NATS_PID 2>/dev/null"
 	wait_for 10 "nats-server on $NATS_PORT" port_open "$NATS_PORT"
 }
-nats_stop() { [ -n "$NATS_PID" ] && kill "$NATS_PID" 2>/dev/null && wait "$NATS_PID" 2>/dev/null; NATS_PID=; return 0; }
-nats_kill() { [ -n "$NATS_PID" ] && kill -9 "$NATS_PID" 2>/dev/null && wait "$NATS_PID" 2>/dev/null; NATS_PID=; return 0; }
+_nats_gone() { ! kill -0 "$1" 2>/dev/null && ! port_open "$NATS_PORT"; }
+nats_stop() { [ -n "$NATS_PID" ] && kill "$NATS_PID" 2>/dev/null && wait_for 10 "nats-server exit" _nats_gone "$NATS_PID"; NATS_PID=; return 0; }
+nats_kill() { [ -n "$NATS_PID" ] && kill -9 "$NATS_PID" 2>/dev/null && wait_for 10 "nats-server exit" _nats_gone "$NATS_PID"; NATS_PID=; return 0; }
 nats_restart() { nats_start ${NATS_JS:+--js}; }
 nats_freeze() { kill -STOP "$NATS_PID"; }
 nats_thaw() { kill -CONT "$NATS_PID"; }

@@ -31,7 +31,13 @@ tui_start() {
 	# socterm runs under a shell that records its pid and exit status (tmux
 	# reports a dead pane before it has reaped the process).
 	_cmd="env TERM=${TUI_TERM:-xterm-256color} LC_ALL=${TUI_LC:-C.UTF-8} $_envs sh -c 'echo \$\$ > $(printf '%q' "$T/tui-pid"); exec \"\$0\" \"\$@\"' $(printf '%q ' "$SOCTERM" "$@"); echo \$? > $(printf '%q' "$T/tui-status")"
-	_tmux kill-server 2>/dev/null
+	if _tmux kill-server 2>/dev/null; then
+		# A new session must not reach the old server while it shuts down.
+		wait_for 5 "old tmux server gone" _tui_no_server
+	fi
+	# ...and, as a dying server may still answer for a moment, a fresh socket.
+	_tui_runs=$((${_tui_runs:-0} + 1))
+	TUI_SOCK="socterm-test-$$-$_tui_runs"
 	: > "$TUI_LOG"
 	rm -f "$T/tui-go" "$T/tui-pid" "$T/tui-status"
 	# The pane waits until output logging is attached, then execs socterm.
@@ -43,6 +49,7 @@ tui_start() {
 	_tmux pipe-pane -t t -o "cat >> $(printf '%q' "$TUI_LOG")"
 	touch "$T/tui-go"
 }
+_tui_no_server() { ! _tmux list-sessions >/dev/null 2>&1; }
 tui_screen() { _tmux capture-pane -p -t t; }
 tui_keys() { _tmux send-keys -t t "$@"; }
 tui_type() { _tmux send-keys -t t -l "$1"; }

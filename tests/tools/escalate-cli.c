@@ -8,6 +8,7 @@
  *   escalate-cli --state DIR annotate EVENT_ID TEXT [--author A]
  *   escalate-cli --state DIR [PHANTOM OPTIONS] run [--timeout DUR]
  *   escalate-cli --state DIR list
+ *   escalate-cli --state DIR retry ESC_ID | cancel ESC_ID
  *   escalate-cli id < events.jsonl                     (prints each event id)
  *
  * Phantom options: --url URL --token-file F | --user U --password-file F,
@@ -371,6 +372,13 @@ int main(int argc, char **argv)
 		if (k < 0)
 			die(3, "annotate: %s", statedb_error(db));
 		printf("annotated notes=%d\n", k);
+		rc = 0;
+	} else if ((strcmp(words[0], "retry") == 0 || strcmp(words[0], "cancel") == 0) && nw == 2) {
+		int64_t id = atoll(words[1]);
+		int k = words[0][0] == 'r' ? statedb_retry(db, id) : statedb_cancel(db, id);
+		if (k != 0)
+			die(1, "%s", statedb_error(db));
+		printf("%s esc=%lld\n", words[0], (long long)id);
 		rc = 0;
 	} else
 		usage();

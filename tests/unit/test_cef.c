@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/lib_common.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,8 +304,11 @@ static void test_public_samples(void **state)
 	char *path = xasprintf("%s/../shared/samples/falco-public.jsonl", src_dir());
 	FILE *f = fopen(path, "r");
 	if (!f) {
+		/* cmocka's TAP output marks skip() as "not ok", which prove counts
+		 * as a failure: say so and return instead */
+		printf("# %s not found: sample checks not run\n", path);
 		free(path);
-		skip();
+		TEST_SKIP("no ../shared/samples here");
 	}
 	fclose(f);
 	char **lines;
@@ -438,11 +443,12 @@ static void test_event_load_never_fails(void **state)
 	assert_null(json_object_get(ev, "socterm.error"));
 	assert_string_equal(json_string_value(json_object_get(ev, "rule")), "r\xc3\xa9\xef\xbf\xbd");
 	json_decref(ev);
-	/* an integer beyond 64 bits: parsed as a real, the text is kept */
+	/* an integer beyond 64 bits: kept exactly, as the string of its digits */
 	const char big[] = "{\"rule\":\"r\",\"output_fields\":{\"proc.pid\":123456789012345678901234}}";
 	ev = cef_event_load(big, sizeof big - 1);
 	assert_null(json_object_get(ev, "socterm.error"));
-	assert_string_equal(json_string_value(json_object_get(ev, "socterm.raw")), big);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(ev, "output_fields"), "proc.pid")),
+			    "123456789012345678901234");
 	json_decref(ev);
 	/* exact int64 values stay integers */
 	const char i64[] = "{\"rule\":\"r\",\"output_fields\":{\"evt.time\":1714557600123456789,\"x\":-9223372036854775808}}";

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/lib_common.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,6 +348,7 @@ static void test_time_formats(void **state)
 	static const char *const bad[] = {
 		"", "2024-05-01", "2024-05-01T10:00:00", "2024-13-01T10:00:00Z",
 		"2024-05-01T10:00:00.Z", "2024-05-01T10:00:00Zjunk", "x024-05-01T10:00:00Z",
+		"0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", /* outside 64-bit nanoseconds */
 	};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		int64_t ns;
@@ -466,7 +469,7 @@ static void test_public_samples(void **state)
 	FILE *f = fopen(path, "r");
 	free(path);
 	if (!f)
-		skip();
+		TEST_SKIP("no ../shared/samples here");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -526,7 +529,7 @@ static void test_public_malformed(void **state)
 	FILE *f = fopen(path, "r");
 	free(path);
 	if (!f)
-		skip();
+		TEST_SKIP("no ../shared/samples here");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
