@@ -82,6 +82,10 @@ enum {
 	ES_ANNOTATED = 1 << 1,
 	ES_ESCALATED = 1 << 2,
 	ES_SEARCHHIT = 1 << 3,
+	/* Scratch bits of the console's incremental re-filtering (tui/filterui.c):
+	 * the event has been evaluated by the running pass, and the result. */
+	ES_FILTERED  = 1 << 4,
+	ES_FILTERHIT = 1 << 5,
 };
 
 /* One output_fields entry: key = interned name | (type << 28); val = interned

@@ -200,3 +200,20 @@ const char *const *filter_keywords(void)
 	};
 	return kw;
 }
+
+static void each_word(const struct fnode *n, void (*fn)(void *, const char *, size_t), void *ctx)
+{
+	if (n->type == N_BARE) {
+		fn(ctx, n->u.bare.lc, n->u.bare.n);
+	} else if (n->type == N_AND || n->type == N_OR) {
+		for (size_t i = 0; i < n->u.list.n; i++)
+			each_word(n->u.list.kid[i], fn, ctx);
+	}
+}
+
+void filter_each_word(const struct filter *f, void (*fn)(void *ctx, const char *lc, size_t n),
+		      void *ctx)
+{
+	if (f)
+		each_word(f->root, fn, ctx);
+}

@@ -126,6 +126,12 @@ bool filter_uses_time(const struct filter *f);
 /* is:marked/annotated/escalated or note present: re-evaluate on marks/notes. */
 bool filter_uses_state(const struct filter *f);
 
+/* For highlighting what a search found: calls fn with each bare word or
+ * quoted search string of f (ASCII lower-case, as matched) that is not
+ * under a `not`. */
+void filter_each_word(const struct filter *f, void (*fn)(void *ctx, const char *lc, size_t n),
+		      void *ctx);
+
 /* For tab completion: NULL-terminated, static. Field names, prefixes
  * ("tag:", "is:marked", "since:", "field:"), priority names and operator
  * words ("and", "or", "not", "exists", "missing"). */

@@ -32,11 +32,15 @@ ok "raw JSON view" tui_wait '"output_fields": {'
 tui_keys o Enter
 ok "detail pane closes" tui_wait_gone "output_fields ("
 
-tui_keys '?'
+tui_keys h
 key_help=$("$SOCTERM" --list-keys | awk -F'\t' '$3=="toggle-detail"{print $4}')
-ok "help is generated from the key table" tui_wait "$key_help"
+ok "h shows the help, generated from the key table" tui_wait "$key_help"
 tui_keys q
 ok "q closes the help first" tui_wait "5 shown/5 held"
+tui_keys F1
+ok "F1 shows the help too" tui_wait "$key_help"
+tui_keys Escape
+ok "Esc closes the help" tui_wait_gone "$key_help"
 
 tui_keys p
 ok "pause shows +N new" tui_wait "PAUSED +0 new"

@@ -186,7 +186,7 @@ ok "cases view lists it, queued" tui_wait_re "^ +1 Q queued +- +0/1 +0 +- +Modif
 tui_keys c q
 ok "quit asks first" tui_wait "1 escalation not yet sent: they will resume at next start. Quit? y/n"
 tui_keys n
-ok "n: still running" tui_wait "nothing done"
+ok "n: still running" tui_wait_gone "Quit? y/n"
 tui_keys q
 tui_wait "Quit? y/n" >/dev/null
 tui_keys y

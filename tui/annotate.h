@@ -7,9 +7,10 @@
  *
  * `a` annotates the marked events, else the current one, in a readline
  * prompt. An annotation may have several lines: end a line with a
- * backslash and the prompt asks for the next one ("note, line 2"); an
- * existing annotation is edited line by line the same way. An empty
- * annotation removes it. Annotating an escalated event queues a note for
+ * backslash and the prompt asks for the next one ("note, line 2"); a
+ * doubled final backslash is one literal backslash. An existing annotation
+ * is offered line by line for editing the same way (when every target has
+ * the same one). An empty annotation removes it. Annotating an escalated event queues a note for
  * its Phantom container (the forwarder sends it).
  *
  * Ownership: the app owns the annotations (a->notes), created by
@@ -23,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/filter.h"
 #include "tui/app.h"
 #include "tui/escstate.h"
 
@@ -35,9 +37,15 @@ void annotate_arrived(struct app *a, struct event *ev);
 const char *annotate_text(struct app *a, const struct event *ev);
 /* filter_ctx.note: arg is the app. */
 const char *annotate_note(void *arg, const struct event *ev);
+/* A filter context that knows the annotations (note~...), with now_ns
+ * (0: the current clock) for since:. */
+struct filter_ctx annotate_filter_ctx(struct app *a, int64_t now_ns);
 /* Sets (or with "" removes) the annotation of events. Returns the number
  * of events changed, or -1 with *err (caller frees). */
 int annotate_set(struct app *a, struct event *const *evs, size_t n, const char *text, char **err);
+/* `:annotate [TEXT]` (tui/command.c): TEXT directly, else the prompt. */
+struct prompt_error;
+bool annotate_cmd(struct app *a, const char *args, size_t at, struct prompt_error *e);
 /* Detail pane rows. */
 void annotate_detail(struct app *a, const struct event *ev, detail_kv_fn add);
 

@@ -25,6 +25,12 @@ struct config;
 struct evq;
 struct event;
 struct filter;
+struct filterui;
+struct prompt;
+struct scan;
+struct search;
+struct statedb;
+struct vocab;
 
 /* What the keyboard talks to right now. */
 enum focus {
@@ -54,6 +60,7 @@ struct layout {
 	int list_y, list_h;
 	int detail_y, detail_h;
 	int status_y, msg_y;
+	int prompt_y;              /* while a prompt is open (msg_y then shows its errors) */
 };
 
 struct app {
@@ -103,6 +110,16 @@ struct app {
 	bool msg_error;
 	int64_t msg_until_ns;
 	char last_stderr[256];
+	uint64_t spool_errors;     /* last spool write-error count reported */
+
+	/* triage: prompts, filter, search, marks (tui/prompt.c, filterui.c,
+	 * search.c, marks.c, scan.c, command.c) */
+	struct statedb *db;        /* the UI thread's own connection; NULL if unavailable */
+	struct prompt *prompt;
+	struct filterui *filt;
+	struct search *search;
+	struct vocab *vocab;       /* words seen in events, for completion */
+	struct scan *scans;        /* running incremental scans */
 
 	/* screen */
 	struct layout lay;

@@ -5,6 +5,7 @@
 #include "tui/escalate.h"
 #include "tui/escstate.h"
 #include "tui/keys.h"
+#include "tui/prompt.h"
 #include "core/statedb.h"
 
 #include <stdio.h>
@@ -331,4 +332,63 @@ void act_CASES_CANCEL(struct app *a)
 	snprintf(q, sizeof q, "Cancel escalation #%lld (%d event%s, not yet sent)? y/n",
 		 (long long)k->id, k->items, k->items == 1 ? "" : "s");
 	escalate_ask(a, q, cancel_yes, k->id);
+}
+
+/* ---- commands ---------------------------------------------------------------------- */
+
+static bool cmd_error(struct prompt_error *e, size_t at, char *msg)
+{
+	e->msg = msg;
+	e->pos = at;
+	e->has_pos = true;
+	return false;
+}
+
+/* "12" or "#12". */
+static bool parse_id(const char *args, size_t at, int64_t *id, struct prompt_error *e)
+{
+	const char *p = args + (*args == '#');
+	char *end = NULL;
+	long long v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : 0;
+	if (v <= 0 || (end && *end))
+		return cmd_error(e, at, xstrdup("an escalation id (as in the cases view: c) is needed"));
+	*id = v;
+	return true;
+}
+
+bool cases_cmd_open(struct app *a, const char *args, size_t at, struct prompt_error *e)
+{
+	if (*args)
+		return cmd_error(e, at, xstrdup(":cases takes no argument"));
+	if (a->focus != FOCUS_CASES)
+		act_CASES(a);
+	return true;
+}
+
+bool cases_cmd_retry(struct app *a, const char *args, size_t at, struct prompt_error *e)
+{
+	int64_t id;
+	if (!parse_id(args, at, &id, e))
+		return false;
+	char *err = NULL;
+	if (escstate_retry(a, id, &err) != 0)
+		return cmd_error(e, at, err);
+	app_message(a, false, "escalation #%lld: retrying now", (long long)id);
+	if (a->cases && a->focus == FOCUS_CASES)
+		reload(a);
+	return true;
+}
+
+bool cases_cmd_cancel(struct app *a, const char *args, size_t at, struct prompt_error *e)
+{
+	int64_t id;
+	if (!parse_id(args, at, &id, e))
+		return false;
+	char *err = NULL;
+	if (escstate_cancel(a, id, &err) != 0)
+		return cmd_error(e, at, err);
+	app_message(a, false, "escalation #%lld cancelled", (long long)id);
+	if (a->cases && a->focus == FOCUS_CASES)
+		reload(a);
+	return true;
 }

@@ -9,6 +9,7 @@
 #include "tui/annotate.h"
 #include "tui/draw.h"
 #include "tui/escstate.h"
+#include "tui/search.h"
 #include "core/event.h"
 #include "core/parse.h"
 #include "core/sanitize.h"
@@ -316,6 +317,7 @@ void detail_draw(struct app *a)
 	int maxscroll = (int)cache.n > h ? (int)cache.n - h : 0;
 	a->detail_scroll = MAX(0, MIN(a->detail_scroll, maxscroll));
 	bool focused = a->focus == FOCUS_DETAIL;
+	bool hit = search_hit(a, ev);
 	for (int r = 0; r < h && (size_t)(a->detail_scroll + r) < cache.n; r++) {
 		const struct drow *d = &cache.rows[a->detail_scroll + r];
 		int y = y0 + r, x = 0;
@@ -330,6 +332,8 @@ void detail_draw(struct app *a)
 			x += draw_label(stdscr, y, x, "  ", 2, 0, true);
 		}
 		draw_label(stdscr, y, x, d->val, a->lay.cols - x, ui_attr(d->velem), false);
+		if (hit)
+			search_overlay(a, stdscr, y, x, d->val, strlen(d->val), a->lay.cols - x);
 	}
 }
 

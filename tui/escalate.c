@@ -4,6 +4,8 @@
 #include "tui/draw.h"
 #include "tui/escstate.h"
 #include "tui/keys.h"
+#include "tui/marks.h"
+#include "tui/prompt.h"
 #include "core/config.h"
 #include "core/event.h"
 #include "core/phantomcfg.h"
@@ -20,12 +22,6 @@
 enum field { F_TARGET, F_CID, F_NAME, F_SEVERITY, F_TYPE, F_COUNT };
 
 struct escdialog {
-	/* a y/n question instead of the dialog */
-	bool question;
-	char q[256];
-	void (*yes)(struct app *a, int64_t id);
-	int64_t qid;
-
 	struct escbatch b;
 	bool existing;
 	char cid[20];
@@ -54,29 +50,24 @@ void escalate_close(struct app *a)
 
 /* ---- questions ------------------------------------------------------------------ */
 
+struct question {
+	void (*yes)(struct app *a, int64_t id);
+	int64_t id;
+};
+
+static void question_yes(struct app *a, void *ctx)
+{
+	struct question *q = ctx;
+	q->yes(a, q->id);
+}
+
 void escalate_ask(struct app *a, const char *question, void (*yes)(struct app *a, int64_t id),
 		  int64_t id)
 {
-	escalate_close(a);
-	struct escdialog *d = xcalloc(1, sizeof *d);
-	d->question = true;
-	snprintf(d->q, sizeof d->q, "%s", question);
-	d->yes = yes;
-	d->qid = id;
-	a->dialog = d;
-	a->dirty = true;
-}
-
-static void question_key(struct app *a, int ch)
-{
-	struct escdialog *d = a->dialog;
-	void (*yes)(struct app *, int64_t) = d->yes;
-	int64_t id = d->qid;
-	escalate_close(a);
-	if (ch == 'y' || ch == 'Y')
-		yes(a, id);
-	else
-		app_message(a, false, "nothing done");
+	struct question *q = xcalloc(1, sizeof *q);
+	q->yes = yes;
+	q->id = id;
+	prompt_ask(a, question, question_yes, free, q);
 }
 
 static void quit_yes(struct app *a, int64_t id)
@@ -99,30 +90,6 @@ void escalate_quit(struct app *a)
 }
 
 /* ---- opening -------------------------------------------------------------------- */
-
-/* The events an action applies to: the marked ones (oldest first), else the
- * selected one. The caller frees the array. */
-static size_t targets(struct app *a, struct event ***out)
-{
-	struct store_counts c;
-	store_counts(a->store, &c);
-	struct event **v = NULL;
-	size_t n = 0, cap = 0;
-	for (size_t i = 0, len = store_len(a->store); c.marked && i < len; i++) {
-		struct event *ev = store_get(a->store, i);
-		if (ev->state & ES_MARKED) {
-			v = xgrow(v, &cap, n + 1, sizeof *v);
-			v[n++] = ev;
-		}
-	}
-	struct event *sel = n ? NULL : app_selected(a, NULL);
-	if (sel) {
-		v = xgrow(v, &cap, 1, sizeof *v);
-		v[n++] = sel;
-	}
-	*out = v;
-	return n;
-}
 
 static void add_severity(struct escdialog *d, const char *s)
 {
@@ -158,17 +125,17 @@ void act_ESCALATE(struct app *a)
 		app_message(a, true, "escalation is unavailable: the state directory cannot be used");
 		return;
 	}
-	struct event **evs;
-	size_t n = targets(a, &evs);
-	if (!n) {
-		free(evs);
+	struct targets t;
+	marks_targets(a, TARGET_MARKED_OR_CURRENT, &t);
+	if (!t.n) {
+		marks_targets_free(&t);
 		app_message(a, true, "no event to escalate");
 		return;
 	}
 	struct escdialog *d = xcalloc(1, sizeof *d);
 	char *err = NULL;
-	int rc = escbatch_init(&d->b, evs, n, &err);
-	free(evs);
+	int rc = escbatch_init(&d->b, t.ev, t.n, &err);
+	marks_targets_free(&t);
 	if (rc != 0) {
 		app_message(a, true, "%s", err);
 		free(err);
@@ -323,10 +290,6 @@ bool escalate_key(struct app *a, int ch)
 	if (!d)
 		return false;
 	a->dirty = true;
-	if (d->question) {
-		question_key(a, ch);
-		return true;
-	}
 	d->error[0] = '\0';
 	switch (ch) {
 	case 27:  /* Esc */
@@ -548,15 +511,6 @@ static void draw_form(struct app *a, const struct escdialog *d)
 
 void escalate_draw(struct app *a)
 {
-	const struct escdialog *d = a->dialog;
-	if (!d)
-		return;
-	if (d->question) {
-		int y = a->lay.msg_y;
-		move(y, 0);
-		clrtoeol();
-		draw_label(stdscr, y, 0, d->q, a->lay.cols, ui_attr(UI_STATUS_WARN), true);
-		return;
-	}
-	draw_form(a, d);
+	if (a->dialog)
+		draw_form(a, a->dialog);
 }

@@ -4,8 +4,7 @@
  * type; or "add to container #ID"), lets the analyst edit the name and
  * severity, choose case or event, new or existing container, and on Enter
  * queues the work (escstate_queue: no network on the UI thread). Esc
- * cancels. Also the console's y/n questions (cancel an escalation, quit
- * with escalations unsent).
+ * cancels. Also asks before quitting with escalations unsent.
  *
  * The dialog is modal and has its own keys (listed in its bottom line):
  * Tab/Down and BTab/Up move between fields, Left/Right/Space change a
@@ -23,14 +22,14 @@
 
 #include "tui/app.h"
 
-/* A key for the open dialog or question; false when none is open. */
+/* A key for the open dialog; false when none is open. */
 bool escalate_key(struct app *a, int ch);
-/* Draws the open dialog or question over the screen (call last). */
+/* Draws the open dialog over the screen. */
 void escalate_draw(struct app *a);
 bool escalate_open(const struct app *a);
 void escalate_close(struct app *a);
 
-/* Asks a y/n question in the message line; yes(a, id) runs on y. */
+/* Asks a y/n question (prompt_ask); yes(a, id) runs on y. */
 void escalate_ask(struct app *a, const char *question, void (*yes)(struct app *a, int64_t id),
 		  int64_t id);
 

@@ -2,6 +2,7 @@
 #include "tui/escstate.h"
 #include "tui/cases.h"
 #include "tui/detail.h"
+#include "tui/filterui.h"
 #include "core/config.h"
 #include "core/event.h"
 #include "core/forwarder.h"
@@ -18,7 +19,7 @@
 #define STOP_DRAIN_NS (2 * 1000000000LL)
 
 struct escstate {
-	struct statedb *db;
+	struct statedb *db;          /* the UI thread's connection (a->db), borrowed */
 	struct forwarder *fwd;
 	struct phantomcfg pcfg;
 	struct idmap *byevent;       /* event id -> newest escalation id */
@@ -143,12 +144,10 @@ void escstate_start(struct app *a)
 	a->escs = s;
 	s->byevent = idmap_new();
 	phantomcfg_from_config(a->cfg, &s->pcfg);
-	char *err = NULL;
-	s->db = statedb_open(a->cfg->state_dir, &err);
+	s->db = a->db;
 	if (!s->db) {
-		app_message(a, true, "no escalation or annotation: state directory unusable: %s",
-			    err ? err : "?");
-		free(err);
+		app_message(a, true, "no escalation or annotation: the state directory %s is unusable",
+			    a->cfg->state_dir);
 		return;
 	}
 	if (load(s) != 0)
@@ -166,7 +165,6 @@ void escstate_stop(struct app *a)
 		return;
 	forwarder_stop(s->fwd, STOP_DRAIN_NS);
 	forwarder_free(s->fwd);
-	statedb_close(s->db);
 	idmap_free(s->byevent);
 	free(s->v);
 	free(s);
@@ -200,6 +198,7 @@ static void unflag(struct app *a, int64_t esc_id)
 		if ((ev->state & ES_ESCALATED) && idmap_get(s->byevent, ev->id, &v) && v == esc_id)
 			ev->state &= (uint8_t)~ES_ESCALATED;
 	}
+	filterui_state_changed(a); /* is:escalated */
 }
 
 static void changed(struct app *a)
@@ -345,6 +344,7 @@ int64_t escstate_queue(struct app *a, const struct statedb_esc *e, const struct 
 		if (ev)
 			ev->state |= ES_ESCALATED;
 	}
+	filterui_state_changed(a);
 	if (s->fwd)
 		forwarder_kick(s->fwd);
 	changed(a);
@@ -389,12 +389,12 @@ int escstate_cancel(struct app *a, int64_t id, char **err)
 	return 0;
 }
 
-void escstate_requeued(struct app *a, const struct event *ev)
+void escstate_requeued(struct app *a, const uint8_t event_key[16])
 {
 	struct escstate *s = a->escs;
 	int64_t id;
 	struct statedb_case c;
-	if (!s || !s->db || !idmap_get(s->byevent, ev->id, &id))
+	if (!s || !s->db || !idmap_get(s->byevent, event_key, &id))
 		return;
 	struct escinfo *e = find_or_load(s, id);
 	if (e && statedb_case_get(s->db, id, &c) == 0) {

@@ -1,8 +1,9 @@
 /*
  * escstate.h — escalation as the console sees it: the forwarder thread that
- * starts and stops with the console, the UI thread's own state database
- * connection, and what each event's escalation is doing (queued, sending,
- * sent with the container id, waiting for a retry, failed, cancelled).
+ * starts and stops with the console, and what each event's escalation is
+ * doing (queued, sending, sent with the container id, waiting for a retry,
+ * failed, cancelled). It uses the UI thread's state database connection
+ * (a->db); the forwarder thread has its own.
  *
  * The console never talks to Phantom: it queues work in the database
  * (statedb_queue) and kicks the forwarder, whose state changes arrive
@@ -16,7 +17,7 @@
  * the map from event id to that escalation lives here.
  *
  * Ownership: the app owns the state (a->escs), created by escstate_start()
- * and released by escstate_stop(). Returned escinfo pointers are valid until
+ * and released by escstate_stop(); a->db is borrowed. Returned escinfo pointers are valid until
  * the next call that changes escalations (queue, changes, retry, cancel).
  * Thread safety: UI thread only.
  */
@@ -49,7 +50,7 @@ struct escinfo {
 /* Adds one "key  value" row to the detail pane (detail.c). */
 typedef void (*detail_kv_fn)(const char *key, const char *val, enum ui_elem ve);
 
-/* Opens the database, loads earlier escalations, starts the forwarder.
+/* Loads earlier escalations from a->db, starts the forwarder.
  * Problems (unusable state directory, ...) become messages: the console
  * runs without escalation then. */
 void escstate_start(struct app *a);
@@ -98,7 +99,7 @@ int escstate_retry(struct app *a, int64_t id, char **err);
 int escstate_cancel(struct app *a, int64_t id, char **err);
 /* Something else queued work (e.g. a note for an annotated, escalated
  * event): re-read the event's escalation and kick the forwarder. */
-void escstate_requeued(struct app *a, const struct event *ev);
+void escstate_requeued(struct app *a, const uint8_t event_key[16]);
 void escstate_kick(struct app *a);
 /* Escalations queued or being sent, from the database (-1 if unknown). */
 int escstate_unsent(struct app *a);

@@ -42,6 +42,8 @@ struct app;
 	  "Close the detail pane")                                                                \
 	X(FOCUS, "switch-focus", ANY, "Views", "Tab", "Move the keyboard between list and detail") \
 	X(RAW, "toggle-raw", ANY, "Views", "o", "Detail pane: field table or raw JSON")           \
+	X(ANNOTATE, "annotate", ANY, "Escalation", "a",                                           \
+	  "Annotate the marked events (else the current one); a final \\ adds a line")          \
 	X(ESCALATE, "escalate", ANY, "Escalation", "e",                                           \
 	  "Escalate the marked events (else the current one) to Phantom: a dialog shows what goes") \
 	X(CASES, "cases", ANY, "Escalation", "c", "Cases view: every escalation and its state")   \
@@ -82,8 +84,21 @@ struct app;
 	X(TOP_CLOSE, "top-close", TOP, "Top", "q Esc t", "Close the top view")                    \
 	X(HELP_DOWN, "help-down", HELP, "Help", "j Down ^N Enter", "Scroll the help down")        \
 	X(HELP_UP, "help-up", HELP, "Help", "k Up ^P", "Scroll the help up")                      \
-	X(HELP_CLOSE, "help-close", HELP, "Help", "q Esc h ? F1", "Close the help")               \
-	X(HELP, "help", ANY, "Misc", "? h F1", "Show this help")                                  \
+	X(HELP_CLOSE, "help-close", HELP, "Help", "q Esc h F1", "Close the help")                 \
+	X(FILTER, "filter", ANY, "Filter", "f", "Edit the filter (Tab completes, Up recalls)")    \
+	X(FILTER_TOGGLE, "filter-toggle", ANY, "Filter", "F", "Turn the filter off and on")       \
+	X(FILTER_INVERT, "filter-invert", ANY, "Filter", "!", "Invert the filter")                \
+	X(SEARCH, "search", ANY, "Search", "/", "Search forward (newer events)")                  \
+	X(SEARCH_BACK, "search-back", ANY, "Search", "?", "Search backward (older events)")       \
+	X(SEARCH_NEXT, "search-next", ANY, "Search", "n", "Next match (wraps around)")            \
+	X(SEARCH_PREV, "search-prev", ANY, "Search", "N", "Previous match")                       \
+	X(MARK, "mark", LIST, "Marks", "Space", "Mark or unmark the event, then move down")       \
+	X(MARK_MATCHING, "mark-matching", ANY, "Marks", "T", "Mark the shown events matching an expression") \
+	X(UNMARK_ALL, "unmark-all", ANY, "Marks", "U", "Clear all marks")                         \
+	X(NEXT_MARK, "next-mark", ANY, "Marks", "]", "Next marked event")                         \
+	X(PREV_MARK, "prev-mark", ANY, "Marks", "[", "Previous marked event")                     \
+	X(COMMAND, "command", ANY, "Misc", ":", "Command line: :export, :filter, :mark ... (:help)") \
+	X(HELP, "help", ANY, "Misc", "h F1", "Show this help")                                    \
 	X(REDRAW, "redraw", ANY, "Misc", "^L", "Redraw the screen")                               \
 	X(QUIT, "quit", ANY, "Misc", "q", "Quit (closes the help or detail pane first)")
 

@@ -14,11 +14,15 @@
 #include "tui/draw.h"
 #include "tui/escalate.h"
 #include "tui/escstate.h"
+#include "tui/filterui.h"
 #include "tui/help.h"
 #include "tui/histogram.h"
 #include "tui/keys.h"
 #include "tui/mouse.h"
+#include "tui/prompt.h"
+#include "tui/scan.h"
 #include "tui/screen.h"
+#include "tui/search.h"
 #include "tui/status.h"
 #include "tui/timeline.h"
 #include "tui/top.h"
@@ -27,6 +31,9 @@
 #include "core/evq.h"
 #include "core/sanitize.h"
 #include "core/sig.h"
+#include "core/spool.h"
+#include "core/statedb.h"
+#include "core/vocab.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -44,6 +51,7 @@
 #define GATHER_NS (20 * 1000000LL)
 #define STATS_NS (250 * 1000000LL)
 #define MSG_NS (6 * 1000000000LL)
+#define SCAN_SLICE_NS (8 * 1000000LL)   /* filter/search/mark work per turn */
 
 void app_message(struct app *a, bool error, const char *fmt, ...)
 {
@@ -105,10 +113,13 @@ static void layout(struct app *a)
 	struct layout *l = &a->lay;
 	l->rows = LINES;
 	l->cols = COLS;
+	/* An open prompt takes the line above the message line. */
+	int bottom = prompt_active(a) ? 2 : 1;
 	l->msg_y = l->rows - 1;
-	l->status_y = l->rows - 2;
+	l->prompt_y = l->rows - 2;
+	l->status_y = l->rows - 1 - bottom;
 	l->list_y = 1;
-	int avail = l->rows - 3;
+	int avail = l->rows - 2 - bottom;
 	l->detail_h = 0;
 	if (a->detail_open && avail >= 4) {
 		l->detail_h = avail - MAX(2, avail * 2 / 5);
@@ -153,8 +164,10 @@ static void draw(struct app *a)
 			detail_draw(a);
 	}
 	status_draw_bar(a);
-	status_draw_message(a);
-	escalate_draw(a); /* the dialog or question goes over everything */
+	if (!prompt_active(a))
+		status_draw_message(a);
+	escalate_draw(a); /* the dialog goes over everything */
+	prompt_draw(a); /* last: it places (or hides) the cursor */
 	wnoutrefresh(stdscr);
 	doupdate();
 	flush_term_out(a);
@@ -167,6 +180,10 @@ static void on_key(struct app *a, struct screen *scr, int ch)
 	if (ch == 26) { /* ^Z in raw mode */
 		screen_suspend(scr);
 		a->dirty = true;
+		return;
+	}
+	if (prompt_active(a)) {
+		prompt_key(a, ch);
 		return;
 	}
 	if (escalate_key(a, ch))
@@ -220,6 +237,7 @@ static size_t drain(struct app *a)
 		struct event *ev = batch[i];
 		source_consumed(a->src, ev);
 		rate_add(&a->per_sec, sec, ev->prio, 1);
+		vocab_note(a->vocab, ev);
 		escstate_arrived(a, ev);
 		annotate_arrived(a, ev);
 		store_add(a->store, ev);
@@ -238,6 +256,14 @@ static void refresh_stats(struct app *a)
 		a->sst = s;
 		a->dirty = true;
 	}
+	/* The spool could not write (disk full, read-only): events are kept in
+	 * memory instead; say so once per new error. */
+	struct spool_stats sp;
+	spool_stats(&sp);
+	if (sp.write_errors > a->spool_errors) {
+		a->spool_errors = sp.write_errors;
+		app_message(a, true, "event spool: %s: keeping events in memory", sp.last_error);
+	}
 	a->sst_at_ns = mono_ns();
 	escstate_tick(a);
 }
@@ -247,7 +273,7 @@ static void refresh_stats(struct app *a)
 static int poll_timeout(struct app *a, int64_t last_draw, bool backlog, int64_t gather_until)
 {
 	int64_t now = mono_ns();
-	if (backlog)
+	if (backlog || scan_busy(a))
 		return 0;
 	int64_t next = a->sst_at_ns + STATS_NS;
 	if (a->dirty)
@@ -262,6 +288,7 @@ static void handle_signal(struct app *a, struct screen *scr, int sig)
 {
 	if (sig == SIGWINCH) {
 		screen_resize(scr);
+		prompt_resize(a);
 		a->dirty = true;
 	} else if (sig) {
 		a->quit = true;
@@ -312,6 +339,8 @@ static void run(struct app *a, struct screen *scr, int sfd)
 			gather_until = drain(a) ? mono_ns() + GATHER_NS : 0;
 			backlog = evq_len(a->q) > 0;
 		}
+		filterui_tick(a);
+		scan_run(a, SCAN_SLICE_NS);
 		if (mono_ns() - a->sst_at_ns >= STATS_NS)
 			refresh_stats(a);
 		if (mono_ns() / 5000000000LL != spark_tick) {
@@ -330,6 +359,32 @@ static void run(struct app *a, struct screen *scr, int sfd)
 	}
 }
 
+/* The triage state that needs no terminal; a bad --filter fails here. */
+static int triage_start(struct app *a, char **err)
+{
+	a->vocab = vocab_new();
+	search_init(a);
+	if (filterui_init(a, err) < 0)
+		return -1;
+	char *why = NULL;
+	a->db = statedb_open(a->cfg->state_dir, &why);
+	if (!a->db)
+		app_message(a, true, "state directory unusable, histories are not kept: %s",
+			    why ? why : "?");
+	free(why);
+	return 0;
+}
+
+static void triage_stop(struct app *a)
+{
+	scan_cancel_all(a);
+	prompt_free(a);
+	search_free(a);
+	filterui_free(a);
+	vocab_free(a->vocab);
+	statedb_close(a->db);
+}
+
 int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **err)
 {
 	struct app *a = xcalloc(1, sizeof(*a));
@@ -344,11 +399,18 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	draw_set_utf8(a->utf8);
 	keys_init();
 	struct screen scr;
-	if (screen_start(&scr, err) < 0) {
+	int rc = EXIT_OK;
+	if (triage_start(a, err) < 0)
+		rc = EXIT_USAGE;
+	else if (screen_start(&scr, err) < 0)
+		rc = EXIT_UNAVAILABLE;
+	if (rc != EXIT_OK) {
+		triage_stop(a);
 		store_free(a->store);
 		free(a);
-		return EXIT_UNAVAILABLE;
+		return rc;
 	}
+	prompt_init(a);
 	a->term_fd = scr.out_fd;
 	if (cfg->mouse)
 		mouse_enable();
@@ -364,12 +426,13 @@ int tui_run(const struct config *cfg, struct source *src, struct evq *q, char **
 	int sfd = sig_open();
 	run(a, &scr, sfd);
 	close(sfd);
+	triage_stop(a);
 	screen_stop(&scr);
 	escalate_close(a);
 	cases_free(a);
 	annotate_stop(a);
 	escstate_stop(a);
-	int rc = a->exit_code;
+	rc = a->exit_code;
 	store_free(a->store);
 	top_free(a);
 	sbuf_free(&a->term_out);

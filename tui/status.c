@@ -4,6 +4,8 @@
 #include "tui/colors.h"
 #include "tui/draw.h"
 #include "tui/escstate.h"
+#include "tui/filterui.h"
+#include "tui/scan.h"
 #include "tui/sparkline.h"
 #include "tui/timeline.h"
 
@@ -78,6 +80,14 @@ static void item(struct bar *b, const char *text, attr_t attr)
 	b->x += draw_label(stdscr, b->y, b->x, text, b->cols - b->x, attr, false);
 }
 
+/* Text the analyst typed (the filter): sanitised, and kept short. */
+static void item_text(struct bar *b, const char *text, size_t n, int max, attr_t attr)
+{
+	if (b->x >= b->cols)
+		return;
+	b->x += draw_text(stdscr, b->y, b->x, text, n, MIN(max, b->cols - b->x), attr, false);
+}
+
 void status_draw_bar(struct app *a)
 {
 	struct store_counts c;
@@ -128,6 +138,22 @@ void status_draw_bar(struct app *a)
 	} else if (a->follow) {
 		item(&b, " | FOLLOW", st);
 	}
+	if (c.marked) {
+		fmt_count(c.marked, n1, sizeof(n1));
+		snprintf(buf, sizeof(buf), " | %s marked", n1);
+		item(&b, buf, st);
+	}
+	struct sbuf f = SBUF_INIT;
+	if (filterui_describe(a, &f)) {
+		item(&b, " | ", st);
+		item_text(&b, f.s, f.len, MAX(12, a->lay.cols / 3), st);
+	}
+	sbuf_free(&f);
+	scan_status(a, buf, sizeof(buf));
+	if (buf[0]) {
+		item(&b, " | ", st);
+		item(&b, buf, warn);
+	}
 	struct sbuf fw = SBUF_INIT;
 	bool fw_warn;
 	escstate_status(a, &fw, &fw_warn);
@@ -153,6 +179,8 @@ void status_draw_message(struct app *a)
 		draw_str(stdscr, y, 0, a->last_stderr, a->lay.cols, ui_attr(UI_ERROR), false);
 		return;
 	}
-	draw_label(stdscr, y, 0, "? help  Enter detail  p pause  G follow  q quit", a->lay.cols,
+	draw_label(stdscr, y, 0,
+		   "h help  Enter detail  f filter  / search  Space mark  : command  p pause  q quit",
+		   a->lay.cols,
 		   ui_attr(UI_PRIO_DEBUG), false);
 }

@@ -7,6 +7,7 @@
 #include "tui/colors.h"
 #include "tui/draw.h"
 #include "tui/escstate.h"
+#include "tui/search.h"
 #include "core/event.h"
 
 #include <stdio.h>
@@ -104,15 +105,28 @@ static int draw_marks(struct app *a, int y, int x, const struct event *ev, attr_
 	return n;
 }
 
+/* Event text, with the search's words highlighted in matching rows. */
+static int text_col(struct app *a, bool hit, int y, int x, const char *s, size_t n, int cols,
+		    attr_t attr)
+{
+	if (hit)
+		return search_draw_text(a, stdscr, y, x, s, n, cols, attr, true);
+	return draw_text(stdscr, y, x, s, n, cols, attr, true);
+}
+
 static void draw_row(struct app *a, int y, const struct event *ev, bool selected)
 {
 	WINDOW *w = stdscr;
 	struct columns c = columns_for(a->lay.cols);
 	attr_t sel = selected ? ui_attr(UI_SELECTED) : 0;
+	bool hit = search_hit(a, ev);
+	/* The time column says "marked" and "search match" at a glance. */
+	attr_t tattr = hit ? ui_attr(UI_SEARCH_HIT) : (ev->state & ES_MARKED) ? ui_attr(UI_MARK)
+			: sel ? sel : ui_attr(UI_TIME);
 	char tbuf[32];
 	int x = 0;
 	format_time(ev->time_ns, c.time >= 12, tbuf, sizeof(tbuf));
-	x += draw_label(w, y, x, tbuf, c.time, sel ? sel : ui_attr(UI_TIME), true);
+	x += draw_label(w, y, x, tbuf, c.time, tattr, true);
 	x += draw_label(w, y, x, " ", 1, sel, true);
 	x += draw_marks(a, y, x, ev, sel);
 	if (ev->prio == PRIO_UNKNOWN && ev->prio_text) {
@@ -133,24 +147,24 @@ static void draw_row(struct app *a, int y, const struct event *ev, bool selected
 		sbuf_adds(&b, ": ");
 		event_raw(ev, &b);
 		int width = a->lay.cols - x;
-		draw_text(w, y, x, b.s, b.len, width, sel ? sel : ui_attr(UI_UNPARSED), true);
+		text_col(a, hit, y, x, b.s, b.len, width, sel ? sel : ui_attr(UI_UNPARSED));
 		sbuf_free(&b);
 		return;
 	}
 	size_t n;
 	const char *rule = intern_str(ev->rule, &n);
-	x += draw_text(w, y, x, rule, n, c.rule, sel ? sel : ui_attr(UI_RULE), true);
+	x += text_col(a, hit, y, x, rule, n, c.rule, sel ? sel : ui_attr(UI_RULE));
 	x += draw_label(w, y, x, " ", 1, sel, true);
 	if (c.where) {
 		format_where(ev, &b);
-		x += draw_text(w, y, x, b.s ? b.s : "", b.len, c.where, sel ? sel : ui_attr(UI_HOST),
-			       true);
+		x += text_col(a, hit, y, x, b.s ? b.s : "", b.len, c.where,
+			      sel ? sel : ui_attr(UI_HOST));
 		x += draw_label(w, y, x, " ", 1, sel, true);
 		sbuf_reset(&b);
 	}
 	event_message(ev, &b);
-	draw_text(w, y, x, b.s ? b.s : "", b.len, a->lay.cols - x, sel ? sel : ui_attr(UI_OUTPUT),
-		  true);
+	text_col(a, hit, y, x, b.s ? b.s : "", b.len, a->lay.cols - x,
+		 sel ? sel : ui_attr(UI_OUTPUT));
 	sbuf_free(&b);
 }
 

@@ -4,6 +4,7 @@
 #include "tui/app.h"
 #include "tui/colors.h"
 #include "tui/draw.h"
+#include "tui/filterui.h"
 #include "tui/keys.h"
 #include "tui/status.h"
 #include "core/event.h"
@@ -175,23 +176,15 @@ static void row_filter(int dim, uint64_t key, struct sbuf *b)
 	}
 }
 
-static bool pred(void *ctx, const struct event *ev)
-{
-	return filter_match(ctx, ev, NULL);
-}
-
+/* The timeline has one filter (tui/filterui.h): f edits what this sets. */
 int top_set_filter(struct app *a, const char *expr)
 {
 	char *err = NULL;
-	struct filter *f = filter_compile(expr, &err, NULL);
-	if (!f) {
+	if (filterui_set(a, expr, &err, NULL) < 0) {
 		app_message(a, true, "filter: %s", err ? err : "invalid");
 		free(err);
 		return -1;
 	}
-	store_set_predicate(a->store, pred, f);
-	filter_free(a->top_filter);
-	a->top_filter = f;
 	return 0;
 }
 
