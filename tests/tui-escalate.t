@@ -44,6 +44,8 @@ has_containers() { [ "$(containers)" = "$1" ]; }
 # the sorted artifact SDIs of container INDEX, comma-separated
 artifact_sdis() { emu_state | jq -r "[.containers[$1].artifacts[].source_data_identifier] | sort | join(\",\")"; }
 artifacts_are() { [ "$(artifact_sdis "$1")" = "$2" ]; }
+# notes_are INDEX N: container INDEX has N notes
+notes_are() { [ "$(emu_state | jq ".containers[$1].notes | length")" = "$2" ]; }
 # how many cases-view rows match RE
 rows_are() { [ "$(tui_screen | grep -cE -- "$1")" = "$2" ]; }
 # select event n (1 = oldest)
@@ -132,6 +134,35 @@ tui_keys c
 ok "cases view: three escalations, none for the cancelled dialog" tui_wait_re "^ +3 "
 ok "cases view: no fourth" bash -c "! tmux -L $TUI_SOCK capture-pane -p -t t | grep -qE '^ +4 '"
 tui_keys c
+
+# a marked set, one of them annotated: one container, an artifact per event,
+# a note for the annotation; a later annotation becomes one more note
+pick 4
+tui_keys a
+tui_type "seen twice today"
+tui_keys Enter
+tui_wait "annotated 1 event" >/dev/null
+tui_keys Space Space
+ok "two events marked" tui_wait "2 marked"
+tui_keys e
+ok "dialog: the marked events" tui_wait '2 events -> new event "Launch privileged container"'
+ok "dialog: severity of the most severe (Alert)" tui_wait "severity high, label events"
+ok "dialog: the annotation goes as a note" tui_wait "1 annotated event: its annotation goes as a note"
+tui_keys Enter
+ok "the marked set is sent as one container" wait_for 10 "second container" has_containers 2
+is "$(artifact_sdis 1)" "$(uuid 4),$(uuid 5)" "one artifact per event, SDI = event id"
+ok "the annotation arrives as a note" wait_for 10 "a note" notes_are 1 1
+like "$(emu_state | jq -r '.containers[1].notes[0].content')" "seen twice today" "the note carries the text"
+ok "both events show it" tui_wait_re "10:00:05\\.000 \\* ?\\^ *ALRT"
+tui_keys U
+pick 5
+tui_keys a
+tui_type "also bad"
+tui_keys Enter
+ok "annotating an escalated event sends one more note" wait_for 10 "two notes" notes_are 1 2
+tui_keys c
+ok "cases view: the set, re-sent for the note" tui_wait_re "^ +4 \\^ sent +#2 +2/2 "
+tui_keys c
 quit
 is "$(tui_status)" 0 "quit without asking when nothing is pending"
 
@@ -150,10 +181,31 @@ ok "status bar: backing off" tui_wait_re "Phantom: 1 queued.*backing off until [
 tui_keys Enter c
 ok "cases view: retry, attempts, next retry and error" \
 	tui_wait_re "^ +1 R retry +- +0/1 +[1-9][0-9]* +[0-9:]{8} +Terminal shell in contai.* (connect|refused)"
-emu_start || { fail "emulator restart"; exit 1; }
-ok "Phantom back: sent" tui_wait_re "^ +1 \\^ sent +#1 " 20
-is "$(census)" "1 1 0 1 1" "Phantom down then back: exactly once"
 tui_keys c
+pick 2
+escalate
+tui_keys c
+ok "a second escalation waits too" tui_wait_re "^ +2 [QRS] "
+tui_keys k x
+ok "x asks before cancelling" tui_wait "Cancel escalation #2 (1 event, not yet sent)? y/n"
+tui_keys y
+ok "cancelled" tui_wait_re "^ +2 +cancelled "
+tui_keys c
+ok "the cancelled event loses its marker" tui_wait_re "10:00:02\\.000    CRIT"
+emu_start || { fail "emulator restart"; exit 1; }
+tui_keys :
+tui_type "retry 1"
+tui_keys Enter
+ok ":retry ID" tui_wait "escalation #1: retrying now"
+tui_keys c
+ok "Phantom back: sent" tui_wait_re "^ +1 \\^ sent +#1 " 20
+is "$(census)" "1 1 0 1 1" "Phantom down then back: exactly once, nothing of the cancelled one"
+tui_keys c :
+tui_type "cancel 1"
+tui_keys Enter
+ok ":cancel of a sent escalation is refused" tui_wait "already sent"
+tui_keys Escape
+tui_wait_gone "already sent" >/dev/null
 quit
 
 # ---- a proxy error page during the send ----------------------------------------

@@ -488,10 +488,11 @@ static void draw_form(struct app *a, const struct escdialog *d)
 	}
 	if (h > 10) {
 		int x = row_label(&b, 9, "Notes");
-		if (d->b.annotated)
-			snprintf(buf, sizeof buf, "%zu annotated event%s: the annotation%s go%s as notes",
-				 d->b.annotated, d->b.annotated == 1 ? "" : "s",
-				 d->b.annotated == 1 ? "" : "s", d->b.annotated == 1 ? "es" : "");
+		if (d->b.annotated == 1)
+			snprintf(buf, sizeof buf, "1 annotated event: its annotation goes as a note");
+		else if (d->b.annotated)
+			snprintf(buf, sizeof buf, "%zu annotated events: their annotations go as notes",
+				 d->b.annotated);
 		else
 			snprintf(buf, sizeof buf, "none");
 		draw_label(stdscr, b.y + 9, x, buf, field_w, b.bg, false);
