@@ -667,7 +667,8 @@ int statedb_forward_batch(struct statedb *db, const struct statedb_fwd_in *v, si
 	" (SELECT count(*) FROM items WHERE escalation_id = e.id AND sent = 1)," \
 	" (SELECT count(*) FROM notes WHERE escalation_id = e.id)," \
 	" (SELECT count(*) FROM notes WHERE escalation_id = e.id AND sent = 1)," \
-	" e.name, e.severity, e.sdi, e.last_error FROM escalations e "
+	" e.name, e.severity, e.sdi, e.last_error, e.label, e.sensitivity, e.container_type" \
+	" FROM escalations e "
 
 static void read_case(sqlite3_stmt *st, struct statedb_case *c)
 {
@@ -688,14 +689,21 @@ static void read_case(sqlite3_stmt *st, struct statedb_case *c)
 	c->severity = col_text(st, 14);
 	c->sdi = col_text(st, 15);
 	c->last_error = col_text(st, 16);
+	c->label = col_text(st, 17);
+	c->sensitivity = col_text(st, 18);
+	c->container_type = col_text(st, 19);
 }
 
-static void case_free(struct statedb_case *c)
+void statedb_case_clear(struct statedb_case *c)
 {
 	free(c->name);
 	free(c->severity);
 	free(c->sdi);
 	free(c->last_error);
+	free(c->label);
+	free(c->sensitivity);
+	free(c->container_type);
+	memset(c, 0, sizeof *c);
 }
 
 int statedb_cases(struct statedb *db, int limit, struct statedb_case **out)
@@ -744,8 +752,24 @@ int statedb_case_get(struct statedb *db, int64_t id, struct statedb_case *out)
 void statedb_cases_free(struct statedb_case *v, int n)
 {
 	for (int i = 0; i < n; i++)
-		case_free(&v[i]);
+		statedb_case_clear(&v[i]);
 	free(v);
+}
+
+int statedb_case_events(struct statedb *db, int64_t id, statedb_raw_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = prep(db, "SELECT event_id, raw FROM items WHERE escalation_id = ?"
+				    " ORDER BY position");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_blob(st, 1),
+		   (size_t)sqlite3_column_bytes(st, 1));
+	int r = rc == SQLITE_DONE ? 0 : fail(db, "items");
+	done(db, st);
+	return r;
 }
 
 int statedb_items_load(struct statedb *db, int limit, statedb_item_cb cb, void *ctx)

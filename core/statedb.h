@@ -124,11 +124,18 @@ struct statedb_case {
 	long long container_id, target_container;
 	int attempts, items, items_sent, notes, notes_sent;
 	char *name, *severity, *sdi, *last_error;
+	char *label, *sensitivity, *container_type;   /* NULL: the defaults */
 };
 /* Newest first, at most `limit` (0 = all). Returns the count or -1. */
 int statedb_cases(struct statedb *db, int limit, struct statedb_case **out);
 int statedb_case_get(struct statedb *db, int64_t id, struct statedb_case *out);
 void statedb_cases_free(struct statedb_case *v, int n);
+/* Frees the strings of one case (from statedb_case_get()). */
+void statedb_case_clear(struct statedb_case *c);
+/* Every event of an escalation, in order, with its original bytes
+ * (read-only, e.g. to export a case). Returns 0 or -1. */
+typedef void (*statedb_raw_cb)(void *ctx, const char *event_id, const void *raw, size_t len);
+int statedb_case_events(struct statedb *db, int64_t id, statedb_raw_cb cb, void *ctx);
 /* The events of the newest `limit` escalations (0 = all), oldest
  * escalation first, so that a caller keeping one escalation per event ends
  * with the newest. Returns 0 or -1. */

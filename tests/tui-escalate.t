@@ -235,7 +235,21 @@ ok "queued locally" tui_wait "(kept locally: no Phantom configured)"
 ok "status bar counts it" tui_wait "no Phantom: 1 kept locally"
 tui_keys c
 ok "cases view lists it, queued" tui_wait_re "^ +1 Q queued +- +0/1 +0 +- +Modify binary dirs"
-tui_keys c q
+tui_keys c :
+tui_type "cases-export $T/cases.jsonl"
+tui_keys Enter
+ok ":cases-export writes the local cases" tui_wait "1 escalation written to $T/cases.jsonl"
+is "$(jq -r '[.escalation, .state, .kind, .container.name, .container.severity,
+	([.container.artifacts[].source_data_identifier] | join(","))] | map(tostring) | join("|")' "$T/cases.jsonl")" \
+	"1|queued|new|Modify binary dirs|medium|$(uuid 6)" "the file holds the container Phantom would get"
+is "$(stat -c %a "$T/cases.jsonl")" 600 "the file is private"
+tui_keys :
+tui_type "cases-export $T/cases.jsonl"
+tui_keys Enter
+ok "an existing file is not replaced" tui_wait "cases.jsonl exists: nothing written"
+tui_keys Escape
+tui_wait_gone "nothing written" >/dev/null
+tui_keys q
 ok "quit asks first" tui_wait "1 escalation not yet sent: they will resume at next start. Quit? y/n"
 tui_keys n
 ok "n: still running" tui_wait_gone "Quit? y/n"

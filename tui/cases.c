@@ -8,10 +8,12 @@
 #include "tui/prompt.h"
 #include "core/statedb.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct casesview {
 	struct statedb_case *v;
@@ -390,5 +392,43 @@ bool cases_cmd_cancel(struct app *a, const char *args, size_t at, struct prompt_
 	app_message(a, false, "escalation #%lld cancelled", (long long)id);
 	if (a->cases && a->focus == FOCUS_CASES)
 		reload(a);
+	return true;
+}
+
+/* Writes the file next to its target, then links it into place: the
+ * target appears whole, and an existing file is never replaced. */
+bool cases_cmd_export(struct app *a, const char *args, size_t at, struct prompt_error *e)
+{
+	if (!*args)
+		return cmd_error(e, at, xstrdup("a file name is needed: :cases-export FILE"));
+	char *tmp = xasprintf("%s.XXXXXX", args);
+	int fd = mkstemp(tmp); /* mode 0600: events are sensitive */
+	if (fd < 0) {
+		char *msg = xasprintf("cannot write %s: %s", args, strerror(errno));
+		free(tmp);
+		return cmd_error(e, at, msg);
+	}
+	FILE *f = fdopen(fd, "w");
+	size_t n = 0;
+	char *err = NULL;
+	int rc = f ? escstate_export(a, f, &n, &err) : -1;
+	if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0) && rc == 0) {
+		err = xasprintf("cannot write %s: %s", args, strerror(errno));
+		rc = -1;
+	}
+	if (f)
+		fclose(f);
+	else
+		close(fd);
+	if (rc == 0 && link(tmp, args) != 0) {
+		err = errno == EEXIST ? xasprintf("%s exists: nothing written", args)
+				      : xasprintf("cannot write %s: %s", args, strerror(errno));
+		rc = -1;
+	}
+	unlink(tmp);
+	free(tmp);
+	if (rc != 0)
+		return cmd_error(e, at, err ? err : xstrdup("export failed"));
+	app_message(a, false, "%zu escalation%s written to %s", n, n == 1 ? "" : "s", args);
 	return true;
 }

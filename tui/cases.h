@@ -35,5 +35,8 @@ void cases_free(struct app *a);
 bool cases_cmd_open(struct app *a, const char *args, size_t at, struct prompt_error *e);
 bool cases_cmd_retry(struct app *a, const char *args, size_t at, struct prompt_error *e);
 bool cases_cmd_cancel(struct app *a, const char *args, size_t at, struct prompt_error *e);
+/* `:cases-export FILE`: every escalation as JSON lines (core/caseexport.h),
+ * mode 0600; an existing FILE is not replaced. */
+bool cases_cmd_export(struct app *a, const char *args, size_t at, struct prompt_error *e);
 
 #endif

@@ -37,6 +37,9 @@ static const struct command commands[] = {
 	  annotate_cmd },
 	{ "cancel", "ID", "cancel escalation ID if it is not sent yet", cases_cmd_cancel },
 	{ "cases", "", "show the cases view (every escalation and its state)", cases_cmd_open },
+	{ "cases-export", "FILE",
+	  "write every escalation, with the Phantom requests it makes, to FILE (JSON lines)",
+	  cases_cmd_export },
 	{ "export", "[--csv [--columns a,b,c]] FILE",
 	  "write the marked events, or else the shown ones, to FILE: JSON lines as received, "
 	  "or CSV (default columns time,priority,rule,hostname,source,output)", cmd_export },
@@ -440,6 +443,8 @@ void command_complete(struct app *a, const char *line, size_t start, const char 
 		vocab_complete_filter(a->vocab, line + args, start - args, text, quoted, out);
 	else if (c->run == cmd_export)
 		complete_export(a, line, start, text, out, files);
+	else if (c->run == cases_cmd_export)
+		*files = true;
 	else if (c->run == cmd_help)
 		command_complete(a, "", 0, text, quoted, out, files);
 }

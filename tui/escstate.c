@@ -3,6 +3,7 @@
 #include "tui/cases.h"
 #include "tui/detail.h"
 #include "tui/filterui.h"
+#include "core/caseexport.h"
 #include "core/config.h"
 #include "core/event.h"
 #include "core/forwarder.h"
@@ -88,10 +89,7 @@ static struct escinfo *find_or_load(struct escstate *s, int64_t id)
 		return NULL;
 	e = insert(s, id);
 	escinfo_from_case(e, &c);
-	free(c.name);
-	free(c.severity);
-	free(c.sdi);
-	free(c.last_error);
+	statedb_case_clear(&c);
 	return e;
 }
 
@@ -399,10 +397,7 @@ void escstate_requeued(struct app *a, const uint8_t event_key[16])
 	struct escinfo *e = find_or_load(s, id);
 	if (e && statedb_case_get(s->db, id, &c) == 0) {
 		escinfo_from_case(e, &c);
-		free(c.name);
-		free(c.severity);
-		free(c.sdi);
-		free(c.last_error);
+		statedb_case_clear(&c);
 	}
 	escstate_kick(a);
 	changed(a);
@@ -486,23 +481,39 @@ char escinfo_glyph(const struct escinfo *e)
 	}
 }
 
+/* The base URL for links: the forwarder's (credentials removed), else the
+ * configured one, redacted. Caller frees; NULL if none. */
+static char *base_url(struct escstate *s)
+{
+	if (s->st.url[0])
+		return xstrdup(s->st.url);
+	return s->pcfg.configured ? config_redact_url(s->pcfg.pc.base_url) : NULL;
+}
+
 void escstate_link(struct app *a, long long container_id, char *out, size_t n)
 {
 	out[0] = '\0';
-	struct escstate *s = a->escs;
-	if (!s || container_id <= 0)
+	if (!a->escs)
 		return;
-	char *base = s->st.url[0] ? xstrdup(s->st.url)
-				   : s->pcfg.configured ? config_redact_url(s->pcfg.pc.base_url) : NULL;
-	if (!base)
-		return;
-	size_t l = strlen(base);
-	while (l && base[l - 1] == '/')
-		l--;
-	if (l >= 5 && strncmp(base + l - 5, "/rest", 5) == 0)
-		l -= 5;
-	snprintf(out, n, "%.*s/mission/%lld", (int)l, base, container_id);
+	char *base = base_url(a->escs);
+	char *link = caseexport_link(base, container_id);
+	if (link)
+		snprintf(out, n, "%s", link);
+	free(link);
 	free(base);
+}
+
+int escstate_export(struct app *a, FILE *out, size_t *count, char **err)
+{
+	struct escstate *s = a->escs;
+	if (!s || !s->db) {
+		*err = xstrdup("no state database");
+		return -1;
+	}
+	char *base = base_url(s);
+	int rc = caseexport_write(s->db, &s->pcfg.defaults, base, out, count, err);
+	free(base);
+	return rc;
 }
 
 void escstate_status(struct app *a, struct sbuf *out, bool *warn)

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/statedb.h"
 #include "core/util.h"
@@ -114,6 +115,10 @@ enum ui_elem escinfo_elem(const struct escinfo *e);
 char escinfo_glyph(const struct escinfo *e);
 /* "BASE_URL/mission/ID" into out ("" when no Phantom URL is known). */
 void escstate_link(struct app *a, long long container_id, char *out, size_t n);
+
+/* Writes every escalation as JSON lines (core/caseexport.h) to out. 0 with
+ * *count, or -1 with *err (caller frees). */
+int escstate_export(struct app *a, FILE *out, size_t *count, char **err);
 
 /* The status bar item: Phantom configured or not, queued, sending, last
  * error, backing off until... *warn when it needs attention. */

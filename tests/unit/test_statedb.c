@@ -79,10 +79,7 @@ static struct statedb_item_in item(const char *id, const char *raw)
 
 static void case_clear(struct statedb_case *c)
 {
-	free(c->name);
-	free(c->severity);
-	free(c->sdi);
-	free(c->last_error);
+	statedb_case_clear(c);
 }
 
 static void test_open_creates_private_files(void **state)
