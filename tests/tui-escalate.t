@@ -35,7 +35,7 @@ new_state() { n_state=$((n_state + 1)); S="$T/state$n_state"; }
 # timeouts; extra arguments go first.
 console() {
 	tui_start -x 140 -y 40 -- --state-dir "$S" --phantom-timeout 1500ms \
-		--phantom-connect-timeout 1s --retry-max 2s "$@" "$F"
+		--phantom-connect-timeout 1s --retry-max 1s "$@" "$F"
 	tui_wait "6 total" >/dev/null
 }
 with_phantom() { console --phantom-url "$EMU_URL" --phantom-token-file "$EMU_TOKEN_FILE" "$@"; }
@@ -226,7 +226,7 @@ quit
 emu_reset
 new_state
 console
-ok "status bar: no Phantom" tui_wait "no Phantom: 0 kept locally"
+ok "status bar: no Phantom" tui_wait_re "\\| no Phantom *$"
 pick 6
 tui_keys e
 ok "dialog says it stays local" tui_wait "not configured: kept locally"
@@ -305,6 +305,10 @@ for delay in 0.2 0.5 0.3; do
 done
 kill -9 "$(tui_pid)" 2>/dev/null && kills=$((kills + 1))
 ok "killed the console mid-way ($kills times)" test "$kills" -ge 3
+before=$(containers)
+reqs=$(emu_state | jq '.counters.requests')
+ok "the killed consoles were sending ($reqs requests, $before of 6 containers)" \
+	test "$reqs" -gt 0 -a "$before" -lt 6
 emu_clear_faults
 with_phantom
 tui_keys c
@@ -313,6 +317,30 @@ is "$(census)" "6 6 6 1 1" "kill -9: every escalation, artifact and note exactly
 is "$(emu_state | jq -r '[.containers[].notes[].content | select(contains("seen on node-"))] | length')" 6 \
 	"the notes carry the annotations"
 tui_keys c
+quit
+
+# ---- another process holds the outbox: this console only queues ----------------
+emu_reset
+new_state
+ev 7 "Queued elsewhere" Warning | "$SOCTERM_TOOLS/escalate-cli" --state "$S" queue >/dev/null
+"$SOCTERM_TOOLS/escalate-cli" --state "$S" run --timeout 60s >/dev/null 2>&1 &
+holder=$!
+at_exit "kill $holder 2>/dev/null"
+wait_for 5 "the other forwarder holds the lock" fuser -s "$S/forwarder.lock" 2>/dev/null
+with_phantom
+ok "status bar: another socterm sends" tui_wait "Phantom: 1 queued, another socterm sends them"
+pick 1
+escalate
+ok "our escalation is counted" tui_wait "Phantom: 2 queued, another socterm sends them"
+is "$(containers)" 0 "nothing sent while the other one holds the outbox"
+kill "$holder"
+wait "$holder" 2>/dev/null
+tui_keys q
+tui_wait "2 escalations not yet sent" >/dev/null
+tui_keys y
+wait_for 10 "exit" tui_dead
+with_phantom
+ok "once it is gone, the next start sends both" wait_for 15 "two containers" has_containers 2
 quit
 
 # ---- TLS --------------------------------------------------------------------------

@@ -534,12 +534,16 @@ void escstate_status(struct app *a, struct sbuf *out, bool *warn)
 		if (s->pcfg.configured && st->last_error[0]) {
 			sbuf_printf(out, "Phantom: %s", st->last_error);
 			*warn = true;
-		} else {
+		} else if (st->queued) {
 			sbuf_printf(out, "no Phantom: %d kept locally", st->queued);
+		} else {
+			sbuf_adds(out, "no Phantom");
 		}
 		return;
 	} else if (st->locked_elsewhere) {
-		sbuf_printf(out, "Phantom: %d queued, another socterm sends them", st->queued);
+		/* the forwarder does not count what it cannot send: ours */
+		int n = MAX(st->queued, s->counts[ESC_QUEUED] + s->counts[ESC_SENDING]);
+		sbuf_printf(out, "Phantom: %d queued, another socterm sends them", n);
 		return;
 	} else {
 		sbuf_adds(out, "Phantom");
