@@ -10,6 +10,7 @@
 #include "core/idmap.h"
 #include "core/statedb.h"
 
+#include <jansson.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,12 @@ static int apply(struct app *a, const struct target *t, size_t n, const char *te
 		*err = xstrdup("no state database: annotations cannot be kept");
 		return -1;
 	}
+	json_t *valid = json_string(text); /* it becomes a Phantom note */
+	if (!valid) {
+		*err = xstrdup("the annotation is not valid UTF-8: nothing saved");
+		return -1;
+	}
+	json_decref(valid);
 	size_t done = 0;
 	for (; done < n; done++) {
 		int k = statedb_annotate(db, t[done].id, text, s->author);

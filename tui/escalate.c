@@ -10,8 +10,8 @@
 #include "core/event.h"
 #include "core/phantomcfg.h"
 #include "core/sanitize.h"
-#include "core/store.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +101,20 @@ static void add_severity(struct escdialog *d, const char *s)
 	d->sevs[d->nsev++] = s;
 }
 
+/* Drops a UTF-8 sequence cut short at the end of s (after truncation). */
+static void trim_partial_utf8(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	if (n - (i - 1) < want)
+		s[i - 1] = '\0';
+}
+
 static void setup_choices(struct escdialog *d, const struct phantomcfg *p)
 {
 	const char *def = phantomcfg_severity(p, d->b.prios, d->b.n);
@@ -115,6 +129,7 @@ static void setup_choices(struct escdialog *d, const struct phantomcfg *p)
 			d->sev = i;
 	d->as_case = p->as_case;
 	snprintf(d->name, sizeof d->name, "%s", d->b.first_rule);
+	trim_partial_utf8(d->name);
 }
 
 void act_ESCALATE(struct app *a)
@@ -255,6 +270,13 @@ static void confirm(struct app *a)
 		d->focus = F_NAME;
 		return;
 	}
+	json_t *valid = d->existing ? NULL : json_string(d->name);
+	if (!d->existing && !valid) {
+		snprintf(d->error, sizeof d->error, "the name is not valid UTF-8");
+		d->focus = F_NAME;
+		return;
+	}
+	json_decref(valid);
 	struct statedb_esc e = {
 		.kind = d->existing ? ESC_EXISTING : ESC_NEW,
 		.target_container = d->existing ? cid : 0,
@@ -403,7 +425,7 @@ static int draw_field(const struct box *b, int r, int x, int w, const char *text
 	return room;
 }
 
-static void summary(struct app *a, const struct escdialog *d, struct sbuf *s)
+static void summary(const struct escdialog *d, struct sbuf *s)
 {
 	size_t n = d->b.n;
 	sbuf_printf(s, "%zu event%s -> ", n, n == 1 ? "" : "s");
@@ -412,7 +434,6 @@ static void summary(struct app *a, const struct escdialog *d, struct sbuf *s)
 		return;
 	}
 	sbuf_printf(s, "new %s \"%s\"", d->as_case ? "case" : "event", d->name);
-	(void)a;
 }
 
 static void details(struct app *a, const struct escdialog *d, char *out, size_t n)
@@ -447,7 +468,7 @@ static void draw_form(struct app *a, const struct escdialog *d)
 	int inner = w - 4;
 	char buf[400];
 	struct sbuf s = SBUF_INIT;
-	summary(a, d, &s);
+	summary(d, &s);
 	if (h > 2)
 		draw_text(stdscr, b.y + 1, b.x + 2, s.s, s.len, inner, b.bg | A_BOLD, false);
 	sbuf_free(&s);
