@@ -285,19 +285,21 @@ static char *shown_path(const char *path)
 }
 
 static void report(struct app *a, const struct export_job *j, const struct export_result *res,
-		   bool marked)
+		   const struct targets *t)
 {
 	char *where = shown_path(j->path);
-	char n[32], bad[32];
+	char n[32], bad[32], hidden[64] = "";
 	fmt_count(res->written, n, sizeof(n));
 	fmt_count(res->unreadable, bad, sizeof(bad));
+	if (t->hidden)
+		snprintf(hidden, sizeof(hidden), ", %zu of them hidden by the filter", t->hidden);
 	if (res->unreadable)
 		app_message(a, true, "exported %s events to %s, but %s could not be read back and "
 			    "are missing", n, where, bad);
 	else
-		app_message(a, false, "exported %s %sevent%s to %s (%s)", n, marked ? "marked " : "",
+		app_message(a, false, "exported %s %sevent%s to %s (%s%s)", n, t->marked ? "marked " : "",
 			    res->written == 1 ? "" : "s", where,
-			    j->format == EXPORT_CSV ? "CSV" : "JSON lines");
+			    j->format == EXPORT_CSV ? "CSV" : "JSON lines", hidden);
 	free(where);
 }
 
@@ -321,7 +323,7 @@ static bool do_export(struct app *a, struct export_job *j, bool overwrite, char 
 		struct export_result res = { 0 };
 		code = export_commit(x, &res, err);
 		if (code == EXPORT_OK)
-			report(a, j, &res, t.marked);
+			report(a, j, &res, &t);
 	}
 	marks_targets_free(&t);
 	if (code == EXPORT_EXISTS) {
