@@ -531,6 +531,16 @@ static void line_key(struct app *a, int ch)
 				cancel_line(a);
 			return;
 		}
+		if (next > 0xff) {
+			/* Esc + a decoded key (Alt+arrow on some terminals). */
+			const char *meta = next == KEY_LEFT ? "\033b" : next == KEY_RIGHT ? "\033f"
+					 : next == KEY_BACKSPACE ? "\033\177" : NULL;
+			if (meta)
+				feed(a, meta, strlen(meta));
+			else
+				line_key(a, next);
+			return;
+		}
 		feed(a, "\033", 1);
 		if (p->mode == P_LINE)
 			line_key(a, next);
