@@ -133,6 +133,8 @@ tui_keys q
 # apart, and curses must still read them as one mouse event.
 tui_start -x 100 -y 20 -e ESCDELAY=1000 -- --mouse "$T/events.jsonl"
 tui_wait "15 shown" >/dev/null
+mouse_on() { [ "$(tmux -L "$TUI_SOCK" display-message -p -t t '#{mouse_sgr_flag}')" = 1 ]; }
+ok "the console asked the terminal for SGR mouse reports" wait_for 10 "mouse mode" mouse_on
 # Press and release in one write, so they are not split under load.
 click() { tui_type $'\e[<0;'"$1;$2M"$'\e[<0;'"$1;$2m"; }
 click 5 4   # column 5, screen row 4 = the third event
