@@ -29,7 +29,7 @@ PKGS := ncursesw readline libnats jansson libcurl sqlite3 libpcre2-8 libxxhash
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wundef -Wno-format-nonliteral
-CPPFLAGS += -D_GNU_SOURCE -DSOCTERM_VERSION='"$(VERSION)"' -DSOCTERM_DATADIR='"$(DATADIR)"' -I.
+CPPFLAGS += -D_GNU_SOURCE -DSOCTERM_VERSION='"$(VERSION)"' -I.
 ALL_CFLAGS = -std=c11 -pthread -MMD -MP $(WARN) $(CFLAGS) $(SANFLAGS) \
              $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -pthread -lm
@@ -85,6 +85,16 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# Where installed themes live is compiled in; the object is rebuilt when
+# DATADIR (PREFIX) changes, so `make install PREFIX=/usr` gets it right.
+$(O)/gen/datadir: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+$(O)/tui/colors.o: $(O)/gen/datadir
+$(O)/tui/colors.o: CPPFLAGS += -DSOCTERM_DATADIR='"$(DATADIR)"'
+.PHONY: FORCE
+FORCE:
 
 # The default theme is compiled in so the binary works without themes/ installed.
 $(O)/gen/theme_default.c: themes/default.theme tests/tools/embed.sh

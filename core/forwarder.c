@@ -20,6 +20,7 @@
 
 #define IDLE_RECHECK_NS (5 * 1000000000LL) /* other writers (a second socterm) */
 #define CHANGES_MAX 4096
+#define DEPTH_EVERY_NS (250 * 1000000LL)
 
 /* A private copy of a phantom_conf (its strings owned). */
 struct conf_copy {
@@ -28,6 +29,7 @@ struct conf_copy {
 };
 
 struct forwarder {
+	int64_t depth_at;           /* forwarder thread: last queue count */
 	/* immutable after new */
 	char *dir;
 	char *defaults_strs[4 + PRIO_COUNT];
@@ -143,9 +145,15 @@ static void count(struct forwarder *f, uint64_t *field)
 	pthread_mutex_unlock(&f->mu);
 }
 
-static void refresh_depth(struct forwarder *f)
+/* The queue depth for stats: a count over the outbox, so at most a few
+ * times a second, not after every escalation. */
+static void refresh_depth(struct forwarder *f, bool now)
 {
 	int counts[5];
+	int64_t t = mono_ns();
+	if (!now && t - f->depth_at < DEPTH_EVERY_NS)
+		return;
+	f->depth_at = t;
 	if (statedb_counts(f->db, counts) == 0) {
 		pthread_mutex_lock(&f->mu);
 		f->st.queued = counts[ESC_QUEUED] + counts[ESC_SENDING];
@@ -594,20 +602,20 @@ static void *run(void *arg)
 			if (c == 1) {
 				process(f, &w);
 				statedb_work_free(&w);
-				refresh_depth(f);
+				refresh_depth(f, false);
 				pthread_mutex_lock(&f->mu);
 				continue; /* look for more at once */
 			}
 			if (c < 0)
 				set_last_error(f, statedb_error(f->db));
-			refresh_depth(f);
+			refresh_depth(f, true);
 			int64_t due = statedb_next_due(f->db);
 			if (due > 0 && due != INT64_MAX)
 				wait_to = MIN(wait_to, mono_ns() + MAX(0, due - now_ns()));
 		} else if (f->ph) {
 			wait_to = MIN(wait_to, f->pause_until);
 		} else {
-			refresh_depth(f);
+			refresh_depth(f, true);
 		}
 		pthread_mutex_lock(&f->mu);
 		wait_until(f, wait_to);
@@ -658,6 +666,8 @@ struct forwarder *forwarder_new(const struct forwarder_opts *o, char **err)
 	}
 	f->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	f->db = statedb_open(o->state_dir, err);
+	if (f->db)
+		statedb_relax_durability(f->db); /* progress records: see statedb.h */
 	if (f->wake_fd < 0 || !f->db) {
 		if (!*err)
 			*err = xasprintf("forwarder: eventfd: %s", strerror(errno));

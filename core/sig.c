@@ -21,6 +21,9 @@ void sig_block(void)
 	handled(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file-size limit (or a full quota) should fail the write with EFBIG,
+	 * which the spool and SQLite handle, not kill the process. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 int sig_open(void)

@@ -17,11 +17,20 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
+#define STMT_CACHE 64
+
 struct statedb {
 	sqlite3 *h;
 	char *path;
 	char instance[24];
 	char err[256];
+	/* Prepared statements by SQL text; every SQL string here is a literal,
+	 * so its address identifies it. Parsing SQL again for each of the
+	 * forwarder's several statements per event dominated its cost. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
 };
 
 const char *esc_state_name(enum esc_state s)
@@ -49,14 +58,43 @@ static int exec(struct statedb *db, const char *sql)
 	return 0;
 }
 
+/* A statement for sql, from the cache when it has been prepared before.
+ * Give it back with done(). */
 static sqlite3_stmt *prep(struct statedb *db, const char *sql)
 {
+	size_t i;
+	for (i = 0; i < STMT_CACHE && db->cache[i].sql; i++) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_stmt *st = db->cache[i].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(db->h, sql, -1, i < STMT_CACHE ? SQLITE_PREPARE_PERSISTENT : 0, &st,
+			       NULL) != SQLITE_OK) {
 		fail(db, "prepare");
 		return NULL;
 	}
+	if (i < STMT_CACHE) {
+		db->cache[i].sql = sql;
+		db->cache[i].st = st;
+	}
 	return st;
+}
+
+/* Ends the use of a statement from prep(): cached ones are reset (which
+ * also ends their read transaction), others finalized. */
+static void done(struct statedb *db, sqlite3_stmt *st)
+{
+	for (size_t i = 0; i < STMT_CACHE && db->cache[i].sql; i++) {
+		if (db->cache[i].st == st) {
+			sqlite3_reset(st);
+			return;
+		}
+	}
+	sqlite3_finalize(st);
 }
 
 static int begin(struct statedb *db)
@@ -122,7 +160,7 @@ static int exec_ints(struct statedb *db, const char *sql, int64_t a, int64_t b, 
 	if (n >= 3)
 		sqlite3_bind_int64(st, 3, c);
 	int rc = step_done(db, st, "update");
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc;
 }
 
@@ -166,7 +204,7 @@ static int user_version(struct statedb *db)
 	if (!st)
 		return -1;
 	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	done(db, st);
 	return v;
 }
 
@@ -202,10 +240,10 @@ static int load_instance(struct statedb *db)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		snprintf(db->instance, sizeof db->instance, "%s", (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
+		done(db, st);
 		return 0;
 	}
-	sqlite3_finalize(st);
+	done(db, st);
 	uint64_t r = 0;
 	if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
 		r = (uint64_t)now_ns() ^ ((uint64_t)getpid() << 32);
@@ -215,7 +253,7 @@ static int load_instance(struct statedb *db)
 		return -1;
 	bind_text(st, 1, db->instance);
 	int rc = step_done(db, st, "instance");
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc;
 }
 
@@ -270,6 +308,11 @@ struct statedb *statedb_open_version(const char *dir, int version, char **err)
 	return db;
 }
 
+int statedb_relax_durability(struct statedb *db)
+{
+	return exec(db, "PRAGMA synchronous = NORMAL");
+}
+
 struct statedb *statedb_open(const char *dir, char **err)
 {
 	return statedb_open_version(dir, STATEDB_VERSION, err);
@@ -279,6 +322,8 @@ void statedb_close(struct statedb *db)
 {
 	if (!db)
 		return;
+	for (size_t i = 0; i < STMT_CACHE && db->cache[i].sql; i++)
+		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close_v2(db->h);
 	free(db->path);
 	free(db);
@@ -330,7 +375,7 @@ static int queue_event_notes(struct statedb *db, const char *event_id, const cha
 		sqlite3_bind_int64(u, 4, esc);
 		bind_text(u, 5, event_id);
 		int r = step_done(db, u, "note");
-		sqlite3_finalize(u);
+		done(db, u);
 		if (r)
 			break;
 		if (sqlite3_changes(db->h) == 0) {
@@ -344,7 +389,7 @@ static int queue_event_notes(struct statedb *db, const char *event_id, const cha
 			bind_text(u, 4, text);
 			sqlite3_bind_int64(u, 5, now);
 			r = step_done(db, u, "note");
-			sqlite3_finalize(u);
+			done(db, u);
 			if (r)
 				break;
 		}
@@ -357,10 +402,10 @@ static int queue_event_notes(struct statedb *db, const char *event_id, const cha
 	if (rc != SQLITE_DONE) {
 		if (rc != SQLITE_ROW)
 			fail(db, "notes");
-		sqlite3_finalize(q);
+		done(db, q);
 		return -1;
 	}
-	sqlite3_finalize(q);
+	done(db, q);
 	return count;
 }
 
@@ -377,7 +422,7 @@ int statedb_annotate(struct statedb *db, const char *event_id, const char *text,
 			return rollback(db);
 		bind_text(st, 1, event_id);
 		int rc = step_done(db, st, "annotation");
-		sqlite3_finalize(st);
+		done(db, st);
 		if (rc)
 			return rollback(db);
 		st = prep(db, "DELETE FROM notes WHERE event_id = ? AND sent = 0");
@@ -385,7 +430,7 @@ int statedb_annotate(struct statedb *db, const char *event_id, const char *text,
 			return rollback(db);
 		bind_text(st, 1, event_id);
 		rc = step_done(db, st, "annotation");
-		sqlite3_finalize(st);
+		done(db, st);
 		if (rc)
 			return rollback(db);
 	} else {
@@ -399,7 +444,7 @@ int statedb_annotate(struct statedb *db, const char *event_id, const char *text,
 		bind_text(st, 3, author);
 		sqlite3_bind_int64(st, 4, now);
 		int rc = step_done(db, st, "annotation");
-		sqlite3_finalize(st);
+		done(db, st);
 		if (rc)
 			return rollback(db);
 		count = queue_event_notes(db, event_id, text, author, now);
@@ -418,7 +463,7 @@ int statedb_annotations_load(struct statedb *db, statedb_annotation_cb cb, void 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		cb(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
 		   (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3));
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc == SQLITE_DONE ? 0 : fail(db, "annotations");
 }
 
@@ -447,7 +492,7 @@ static int64_t insert_escalation(struct statedb *db, const struct statedb_esc *e
 	bind_text(st, 9, sdi);
 	bind_text(st, 11, e->group_key);
 	int rc = step_done(db, st, "queue");
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc ? -1 : sqlite3_last_insert_rowid(db->h);
 }
 
@@ -461,7 +506,7 @@ static int insert_item(struct statedb *db, int64_t esc, int position, const stru
 	bind_text(st, 3, it->event_id);
 	sqlite3_bind_blob64(st, 4, it->raw ? it->raw : "", it->len, SQLITE_TRANSIENT);
 	int rc = step_done(db, st, "queue item");
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc;
 }
 
@@ -477,7 +522,7 @@ static int queue_annotations(struct statedb *db, int64_t esc, int64_t now)
 	sqlite3_bind_int64(st, 1, esc);
 	sqlite3_bind_int64(st, 2, now);
 	int rc = step_done(db, st, "queue notes");
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc;
 }
 
@@ -526,7 +571,7 @@ static bool event_in_outbox(struct statedb *db, const char *event_id, int *err)
 	}
 	bind_text(st, 1, event_id);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		*err = fail(db, "lookup");
 	return rc == SQLITE_ROW;
@@ -544,18 +589,18 @@ static int join_group(struct statedb *db, const struct statedb_fwd_in *in, int64
 	sqlite3_bind_int64(st, 2, since);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		done(db, st);
 		return rc == SQLITE_DONE ? 0 : fail(db, "group");
 	}
 	int64_t esc = sqlite3_column_int64(st, 0);
 	int state = sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
+	done(db, st);
 	st = prep(db, "SELECT coalesce(max(position), -1) + 1 FROM items WHERE escalation_id = ?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, esc);
 	int pos = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
+	done(db, st);
 	if (insert_item(db, esc, pos, &in->item) || queue_annotations(db, esc, now))
 		return -1;
 	if (state == ESC_SENT &&
@@ -667,7 +712,7 @@ int statedb_cases(struct statedb *db, int limit, struct statedb_case **out)
 		v = xgrow(v, &cap, n + 1, sizeof *v);
 		read_case(st, &v[n++]);
 	}
-	sqlite3_finalize(st);
+	done(db, st);
 	if (rc != SQLITE_DONE) {
 		statedb_cases_free(v, (int)n);
 		return fail(db, "cases");
@@ -686,7 +731,7 @@ int statedb_case_get(struct statedb *db, int64_t id, struct statedb_case *out)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_case(st, out);
-	sqlite3_finalize(st);
+	done(db, st);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE)
@@ -741,7 +786,7 @@ int statedb_counts(struct statedb *db, int counts[5])
 		if (s >= 0 && s < 5)
 			counts[s] = sqlite3_column_int(st, 1);
 	}
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc == SQLITE_DONE ? 0 : fail(db, "counts");
 }
 
@@ -780,7 +825,7 @@ static int load_items(struct statedb *db, struct statedb_work *w)
 		it->sent = sqlite3_column_int(st, 3) != 0;
 		it->artifact_id = sqlite3_column_int64(st, 4);
 	}
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc == SQLITE_DONE ? 0 : fail(db, "items");
 }
 
@@ -803,7 +848,7 @@ static int load_notes(struct statedb *db, struct statedb_work *w)
 		n->text = col_text(st, 3);
 		n->attempt_ns = sqlite3_column_int64(st, 4);
 	}
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc == SQLITE_DONE ? 0 : fail(db, "notes");
 }
 
@@ -827,7 +872,7 @@ int statedb_claim(struct statedb *db, int64_t now, struct statedb_work *w)
 	sqlite3_bind_int64(st, 1, now);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		done(db, st);
 		if (rc != SQLITE_DONE) {
 			fail(db, "claim");
 			return rollback(db);
@@ -846,7 +891,7 @@ int statedb_claim(struct statedb *db, int64_t now, struct statedb_work *w)
 	w->sdi = col_text(st, 9);
 	w->attempts = sqlite3_column_int(st, 10);
 	w->promoted = sqlite3_column_int(st, 11) != 0;
-	sqlite3_finalize(st);
+	done(db, st);
 	if (load_items(db, w) || load_notes(db, w) ||
 	    exec_ints(db, "UPDATE escalations SET state = 1, updated = ? WHERE id = ?", now_ns(), w->id, 0)) {
 		rollback(db);
@@ -891,7 +936,7 @@ int64_t statedb_next_due(struct statedb *db)
 	int64_t v = INT64_MAX;
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc == SQLITE_ROW ? v : fail(db, "next due");
 }
 
@@ -902,7 +947,7 @@ enum esc_state statedb_state(struct statedb *db, int64_t id)
 		return (enum esc_state)-1;
 	sqlite3_bind_int64(st, 1, id);
 	int s = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	done(db, st);
 	return (enum esc_state)s;
 }
 
@@ -960,7 +1005,7 @@ static int mark_with_error(struct statedb *db, const char *sql, int64_t id, int6
 	if (sqlite3_bind_parameter_count(st) >= 4)
 		sqlite3_bind_int64(st, 4, next);
 	int rc = step_done(db, st, "mark");
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc;
 }
 
@@ -992,7 +1037,7 @@ int statedb_history_add(struct statedb *db, const char *kind, const char *line, 
 	bind_text(st, 1, kind);
 	bool same = sqlite3_step(st) == SQLITE_ROW &&
 		    strcmp((const char *)sqlite3_column_text(st, 0), line) == 0;
-	sqlite3_finalize(st);
+	done(db, st);
 	if (!same) {
 		st = prep(db, "INSERT INTO history(kind, line, time) VALUES (?, ?, ?)");
 		if (!st)
@@ -1001,7 +1046,7 @@ int statedb_history_add(struct statedb *db, const char *kind, const char *line, 
 		bind_text(st, 2, line);
 		sqlite3_bind_int64(st, 3, now_ns());
 		int rc = step_done(db, st, "history");
-		sqlite3_finalize(st);
+		done(db, st);
 		if (rc)
 			return rollback(db);
 	}
@@ -1012,7 +1057,7 @@ int statedb_history_add(struct statedb *db, const char *kind, const char *line, 
 	bind_text(st, 1, kind);
 	sqlite3_bind_int(st, 2, cap > 0 ? cap : 1000);
 	int rc = step_done(db, st, "history");
-	sqlite3_finalize(st);
+	done(db, st);
 	if (rc)
 		return rollback(db);
 	return commit(db);
@@ -1027,6 +1072,6 @@ int statedb_history_load(struct statedb *db, const char *kind, statedb_history_c
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		cb(ctx, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	done(db, st);
 	return rc == SQLITE_DONE ? 0 : fail(db, "history");
 }

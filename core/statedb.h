@@ -52,6 +52,13 @@ struct statedb *statedb_open(const char *dir, char **err);
 /* Tests: open but migrate no further than `version`. */
 struct statedb *statedb_open_version(const char *dir, int version, char **err);
 void statedb_close(struct statedb *db);
+/* For the forwarder's own connection: commits stop waiting for fsync (WAL,
+ * synchronous=NORMAL). A process crash still loses nothing committed; only
+ * a power loss can undo the last progress records, and then the work is
+ * simply retried, which Phantom deduplicates (container and artifact SDIs,
+ * note markers). Queuing (what the caller acks upstream) stays fully
+ * durable on the other connections. */
+int statedb_relax_durability(struct statedb *db);
 const char *statedb_error(const struct statedb *db);
 int statedb_version(struct statedb *db);
 /* Random id of this database, in note markers ("socterm-note:<id>-<hash>"). */

@@ -104,6 +104,7 @@ struct app {
 	bool msg_error;
 	int64_t msg_until_ns;
 	char last_stderr[256];
+	uint64_t spool_errors;     /* last spool write-error count reported */
 
 	/* triage: prompts, filter, search, marks (tui/prompt.c, filterui.c,
 	 * search.c, marks.c, scan.c, command.c) */

@@ -1,5 +1,6 @@
 /* command.c — see command.h. */
 #include "tui/command.h"
+#include "tui/colors.h"
 #include "tui/filterui.h"
 #include "tui/keys.h"
 #include "tui/marks.h"
@@ -26,6 +27,7 @@ static bool cmd_unmark(struct app *a, const char *args, size_t at, struct prompt
 static bool cmd_nohl(struct app *a, const char *args, size_t at, struct prompt_error *e);
 static bool cmd_help(struct app *a, const char *args, size_t at, struct prompt_error *e);
 static bool cmd_quit(struct app *a, const char *args, size_t at, struct prompt_error *e);
+static bool cmd_theme(struct app *a, const char *args, size_t at, struct prompt_error *e);
 
 /* The command table: later features add their rows here. */
 static const struct command commands[] = {
@@ -39,6 +41,8 @@ static const struct command commands[] = {
 	{ "noh", "", "same as nohlsearch", cmd_nohl },
 	{ "quit", "", "quit socterm", cmd_quit },
 	{ "q", "", "same as quit", cmd_quit },
+	{ "theme", "[NAME|FILE]", "switch the colour theme now (no argument: show the current one "
+	  "and those available)", cmd_theme },
 	{ "unmark", "[EXPR]", "unmark the shown events that match EXPR (no EXPR: every mark)",
 	  cmd_unmark },
 };
@@ -168,6 +172,16 @@ static bool cmd_quit(struct app *a, const char *args, size_t at, struct prompt_e
 	(void)e;
 	a->quit = true;
 	a->exit_code = 0;
+	return true;
+}
+
+static bool cmd_theme(struct app *a, const char *args, size_t at, struct prompt_error *e)
+{
+	(void)at;
+	(void)e;
+	while (*args == ' ')
+		args++;
+	colors_command(a, *args ? args : NULL);
 	return true;
 }
 

@@ -26,6 +26,7 @@
 #include "core/evq.h"
 #include "core/sanitize.h"
 #include "core/sig.h"
+#include "core/spool.h"
 #include "core/statedb.h"
 #include "core/vocab.h"
 
@@ -242,6 +243,14 @@ static void refresh_stats(struct app *a)
 	if (memcmp(&s, &a->sst, sizeof(s)) != 0) {
 		a->sst = s;
 		a->dirty = true;
+	}
+	/* The spool could not write (disk full, read-only): events are kept in
+	 * memory instead; say so once per new error. */
+	struct spool_stats sp;
+	spool_stats(&sp);
+	if (sp.write_errors > a->spool_errors) {
+		a->spool_errors = sp.write_errors;
+		app_message(a, true, "event spool: %s: keeping events in memory", sp.last_error);
 	}
 	a->sst_at_ns = mono_ns();
 }

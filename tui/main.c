@@ -14,6 +14,7 @@
 #include "tui/tui.h"
 
 #include <locale.h>
+#include <sys/prctl.h>
 #include <nats/nats.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,14 @@ static struct source *make_source(const struct config *cfg, struct evq *q, char 
 	return source_nats_new(&cfg->nats, q, err);
 }
 
+/* Whether any credential is configured: a password or token for Phantom or
+ * NATS, a creds file, or user:password in a NATS URL. */
+static bool holds_secrets(const struct config *cfg)
+{
+	return cfg->phantom_password || cfg->phantom_token || cfg->nats_token || cfg->creds ||
+	       (cfg->servers && strchr(cfg->servers, '@'));
+}
+
 static int run(struct config *cfg)
 {
 	char *err = NULL;
@@ -46,6 +55,12 @@ static int run(struct config *cfg)
 	    isatty(STDIN_FILENO))
 		return fail(EXIT_USAGE, xstrdup("'-' reads events from standard input, which is "
 						"the terminal here; pipe Falco into socterm instead"));
+	/* Our own copies of secrets are kept out of core dumps (secret.h), but
+	 * libcurl and nats.c keep theirs in ordinary heap memory: a process
+	 * holding credentials writes no core file and cannot be ptraced by
+	 * other users. */
+	if (holds_secrets(cfg))
+		prctl(PR_SET_DUMPABLE, 0);
 	sig_block();
 	if (cfg->forward_only && phantom_global_init() != 0) /* before any thread */
 		return fail(EXIT_SOFTWARE, xstrdup("cannot initialise libcurl"));
