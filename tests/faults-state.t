@@ -42,7 +42,7 @@ JS=(-s "$NATS_TEST_URL" --stream FALCO --durable fwd --all)
 mkdir -p "$T/state"
 # A file-size limit makes writes fail like a full disk (EFBIG).
 ( ulimit -f 300; exec "$SOCTERM" --forward-only --state-dir "$T/state" "${PH[@]}" "${JS[@]}" \
-	--log-file "$T/full.log" ) &
+	--log-file "$T/full.log" ) 2>"$T/full.stderr" &
 pid=$!
 ok "the full disk is reported in the log" wait_for 30 "commit error" \
 	grep -qs "cannot save events to the outbox" "$T/full.log"
@@ -51,6 +51,7 @@ wait "$pid"
 rc=$?
 ok "SIGTERM with unsaved events: a non-zero exit ($rc)" test "$rc" -ne 0
 like "$(tail -n 3 "$T/full.log")" "could not be saved" "and it says what was not saved"
+like "$(cat "$T/full.stderr")" "could not be saved to the outbox" "on stderr too"
 is "$(sqlite3 "$T/state/socterm.db" 'PRAGMA integrity_check')" ok "the database is not corrupted"
 
 # Space again: what the stream still holds (never acked) arrives, once.
