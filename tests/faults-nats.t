@@ -40,7 +40,12 @@ tui_resize 120 30
 ok "reconnected after the restart" tui_wait_re "connected +[0-9]+ reconnect" 30
 ok "the console survived 80 resizes under load" bash -c "! test -s '$T/tui-status'"
 ok "status bar drawn at full size" tui_wait_re "shown/[0-9,]+ held"
-before=$(tui_screen | sed -n 's/.* \([0-9,]*\) total.*/\1/p' | tr -d ,)
+# Events published around the restart may still be arriving: wait until the
+# total holds still for a second before counting on it.
+total() { tui_screen | sed -n 's/.* \([0-9,]*\) total.*/\1/p' | tr -d ,; }
+steady() { a=$(total); sleep 1; [ "$a" = "$(total)" ]; }
+wait_for 30 "a steady total" steady
+before=$(total)
 "$GEN" --nats "$NATS_TEST_URL" --count 50 --seed 4 --realtime 2>/dev/null
 commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 ok "new events after it all" tui_wait "$(commas $((before + 50))) total" 20

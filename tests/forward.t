@@ -13,7 +13,7 @@
 command -v jq >/dev/null || skip_all "jq missing"
 [ -x "$SOCTERM_TOOLS/phantom-emu" ] && [ -x "$SOCTERM_TOOLS/falcogen" ] || skip_all "tools not built"
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-plan 38
+
 
 SD=$(mktemp -d /dev/shm/socterm-test.XXXXXX 2>/dev/null) && at_exit "rm -rf '$SD'" || SD=$T
 emu_start || { fail "emulator"; exit 1; }
@@ -152,3 +152,4 @@ gen --seed 9 --count 5 --out "$T/5.jsonl"
 fwd perm "$T/5.jsonl"
 is "$RC" 65 "a backfill with an event Phantom refused: exit 65"
 like "$OUT" "1 escalations were refused by Phantom" "and says how many"
+done_testing

@@ -149,4 +149,20 @@ printf 'style header red default\nstyle future.thing red default\n' > "$T/warn.t
 run xterm-256color "$T/warn.theme"
 ok "unknown element: a warning with file:line" tui_wait "warn.theme:2: unknown element 'future.thing'"
 tui_keys q
+# :theme switches live.
+run xterm-256color default
+tui_keys :
+tui_type "theme"
+tui_keys Enter
+ok ":theme lists the themes" tui_wait "theme default (256 colours); available:"
+tui_keys :
+tui_type "theme mono"
+tui_keys Enter
+ok ":theme mono switches" tui_wait "theme mono"
+ok "mono: no colour on screen any more" bash -c "! tmux -L $TUI_SOCK capture-pane -e -p -t t | grep -qa \$'\\e\\[[0-9;]*38;5;'"
+tui_keys :
+tui_type "theme no-such"
+tui_keys Enter
+ok ":theme with an unknown name says so" tui_wait "no theme 'no-such'"
+tui_keys q
 done_testing

@@ -17,12 +17,12 @@ for i in $(seq 1 20); do ev "Rule $i" Notice; done > "$F"
 tui_start -x 120 -y 20 -- --follow "$F"
 ok "20 events" tui_wait "20 total"
 tui_keys k k k Enter
-ok "detail of the selected event" tui_wait "seq=17"
+ok "detail of the selected event" tui_wait_re "^output +.*seq=17"
 row_of() { tui_screen | grep -n "Rule 17 " | head -n 1 | cut -d: -f1; }
 before=$(row_of)
 for i in $(seq 21 40); do ev "Rule $i" Warning; done >> "$F"
 ok "new events arrive" tui_wait "40 total"
-ok "selection stays on the same event" tui_wait "seq=17"
+ok "selection stays on the same event" tui_wait_re "^output +.*seq=17"
 is "$(row_of)" "$before" "and on the same screen row"
 tui_keys Enter G
 ok "G follows again" tui_wait "FOLLOW"

@@ -3,6 +3,7 @@
 #include "tui/annotate.h"
 #include "tui/cases.h"
 #include "tui/escalate.h"
+#include "tui/colors.h"
 #include "tui/filterui.h"
 #include "tui/keys.h"
 #include "tui/marks.h"
@@ -29,6 +30,7 @@ static bool cmd_unmark(struct app *a, const char *args, size_t at, struct prompt
 static bool cmd_nohl(struct app *a, const char *args, size_t at, struct prompt_error *e);
 static bool cmd_help(struct app *a, const char *args, size_t at, struct prompt_error *e);
 static bool cmd_quit(struct app *a, const char *args, size_t at, struct prompt_error *e);
+static bool cmd_theme(struct app *a, const char *args, size_t at, struct prompt_error *e);
 
 /* The command table: later features add their rows here. */
 static const struct command commands[] = {
@@ -51,6 +53,8 @@ static const struct command commands[] = {
 	{ "quit", "", "quit socterm (asks first while escalations are unsent)", cmd_quit },
 	{ "q", "", "same as quit", cmd_quit },
 	{ "retry", "ID", "retry escalation ID now (failed, or waiting for a retry)", cases_cmd_retry },
+	{ "theme", "[NAME|FILE]", "switch the colour theme now (no argument: show the current one "
+	  "and those available)", cmd_theme },
 	{ "unmark", "[EXPR]", "unmark the shown events that match EXPR (no EXPR: every mark)",
 	  cmd_unmark },
 };
@@ -182,6 +186,16 @@ static bool cmd_quit(struct app *a, const char *args, size_t at, struct prompt_e
 	return true;
 }
 
+static bool cmd_theme(struct app *a, const char *args, size_t at, struct prompt_error *e)
+{
+	(void)at;
+	(void)e;
+	while (*args == ' ')
+		args++;
+	colors_command(a, *args ? args : NULL);
+	return true;
+}
+
 static bool cmd_help(struct app *a, const char *args, size_t at, struct prompt_error *e)
 {
 	if (*args) {
@@ -296,19 +310,21 @@ static char *shown_path(const char *path)
 }
 
 static void report(struct app *a, const struct export_job *j, const struct export_result *res,
-		   bool marked)
+		   const struct targets *t)
 {
 	char *where = shown_path(j->path);
-	char n[32], bad[32];
+	char n[32], bad[32], hidden[64] = "";
 	fmt_count(res->written, n, sizeof(n));
 	fmt_count(res->unreadable, bad, sizeof(bad));
+	if (t->hidden)
+		snprintf(hidden, sizeof(hidden), ", %zu of them hidden by the filter", t->hidden);
 	if (res->unreadable)
 		app_message(a, true, "exported %s events to %s, but %s could not be read back and "
 			    "are missing", n, where, bad);
 	else
-		app_message(a, false, "exported %s %sevent%s to %s (%s)", n, marked ? "marked " : "",
+		app_message(a, false, "exported %s %sevent%s to %s (%s%s)", n, t->marked ? "marked " : "",
 			    res->written == 1 ? "" : "s", where,
-			    j->format == EXPORT_CSV ? "CSV" : "JSON lines");
+			    j->format == EXPORT_CSV ? "CSV" : "JSON lines", hidden);
 	free(where);
 }
 
@@ -332,7 +348,7 @@ static bool do_export(struct app *a, struct export_job *j, bool overwrite, char 
 		struct export_result res = { 0 };
 		code = export_commit(x, &res, err);
 		if (code == EXPORT_OK)
-			report(a, j, &res, t.marked);
+			report(a, j, &res, &t);
 	}
 	marks_targets_free(&t);
 	if (code == EXPORT_EXISTS) {

@@ -531,6 +531,16 @@ static void line_key(struct app *a, int ch)
 				cancel_line(a);
 			return;
 		}
+		if (next > 0xff) {
+			/* Esc + a decoded key (Alt+arrow on some terminals). */
+			const char *meta = next == KEY_LEFT ? "\033b" : next == KEY_RIGHT ? "\033f"
+					 : next == KEY_BACKSPACE ? "\033\177" : NULL;
+			if (meta)
+				feed(a, meta, strlen(meta));
+			else
+				line_key(a, next);
+			return;
+		}
 		feed(a, "\033", 1);
 		if (p->mode == P_LINE)
 			line_key(a, next);
@@ -634,7 +644,7 @@ static void draw_line(struct app *a, int y)
 	struct prompt *p = a->prompt;
 	int cols = a->lay.cols;
 	const char *label = rl_display_prompt ? rl_display_prompt : p->spec->label;
-	attr_t lattr = ui_attr(UI_HELP_KEY);
+	attr_t lattr = ui_attr(UI_PROMPT);
 	int x0 = draw_text(stdscr, y, 0, label, strlen(label), MAX(1, cols / 2), lattr, false);
 	int avail = MAX(1, cols - x0 - 1);
 	struct layout_buf *lb = &p->lb;
@@ -658,7 +668,7 @@ static void draw_line(struct app *a, int y)
 		mvaddnstr(y, x0 + lb->ch[first].col - p->hscroll, lb->text.s + from, (int)(to - from));
 	}
 	int cx = x0 + cur - p->hscroll;
-	attr_t mark = ui_attr(UI_HELP_KEY);
+	attr_t mark = ui_attr(UI_PROMPT);
 	if (p->hscroll > 0 && cx != x0)
 		mvaddch(y, x0, '<' | mark);
 	if (lb->width - p->hscroll > avail && cx != x0 + avail - 1)
@@ -722,7 +732,7 @@ void prompt_draw(struct app *a)
 	move(iy, 0);
 	clrtoeol();
 	if (p->mode == P_ASK) {
-		int x = draw_str(stdscr, y, 0, p->question, a->lay.cols - 1, ui_attr(UI_HELP_KEY), false);
+		int x = draw_str(stdscr, y, 0, p->question, a->lay.cols - 1, ui_attr(UI_PROMPT), false);
 		draw_label(stdscr, iy, 0, "y yes   n no", a->lay.cols, ui_attr(UI_PRIO_DEBUG), false);
 		p->cur_y = y;
 		p->cur_x = MIN(x + 1, a->lay.cols - 1);

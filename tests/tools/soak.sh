@@ -59,7 +59,10 @@ peak() { awk -v a="$1" -v b="$2" -v n="$n" 'NR > n * a && NR <= n * b && $2 > m 
 mid=$(peak 0.2 0.5)
 end=$(peak 0.5 1.0)
 limit=$(( mid * 115 / 100 + 4096 ))
-if [ "$end" -gt "$limit" ]; then
+if [ -n "${SOCTERM_SAN:-}" ]; then
+	# A sanitizer's quarantine and shadow memory grow on their own: report.
+	echo "soak: under -fsanitize=$SOCTERM_SAN memory is not judged: peak ${mid} KiB in 20-50%, ${end} KiB in 50-100%"
+elif [ "$end" -gt "$limit" ]; then
 	echo "soak: memory kept growing: peak ${mid} KiB in 20-50%, ${end} KiB in 50-100% (limit $limit)"
 	fail=1
 else
