@@ -33,11 +33,6 @@ struct escdialog {
 	char error[200];
 };
 
-bool escalate_open(const struct app *a)
-{
-	return a->dialog != NULL;
-}
-
 void escalate_close(struct app *a)
 {
 	if (!a->dialog)

@@ -26,7 +26,6 @@
 bool escalate_key(struct app *a, int ch);
 /* Draws the open dialog over the screen. */
 void escalate_draw(struct app *a);
-bool escalate_open(const struct app *a);
 void escalate_close(struct app *a);
 
 /* Asks a y/n question (prompt_ask); yes(a, id) runs on y. */

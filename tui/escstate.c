@@ -263,11 +263,6 @@ void escstate_arrived(struct app *a, struct event *ev)
 		ev->state |= ES_ESCALATED;
 }
 
-const struct escinfo *escstate_get(struct app *a, int64_t id)
-{
-	return a->escs ? find(a->escs, id) : NULL;
-}
-
 const struct escinfo *escstate_of_event(struct app *a, const struct event *ev)
 {
 	int64_t id;

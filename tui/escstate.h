@@ -71,7 +71,6 @@ void escstate_tick(struct app *a);
 /* An event arrives: ES_ESCALATED if an escalation holds it. */
 void escstate_arrived(struct app *a, struct event *ev);
 
-const struct escinfo *escstate_get(struct app *a, int64_t id);
 /* The newest escalation of the event, NULL if none. */
 const struct escinfo *escstate_of_event(struct app *a, const struct event *ev);
 
