@@ -21,6 +21,7 @@
  *   recently) and counted.
  * - While the server or the stream is unavailable, setup is retried. */
 #include "core/evq.h"
+#include "core/ingest.h"
 #include "core/natsconn.h"
 #include "core/parse.h"
 #include "core/source.h"
@@ -69,6 +70,7 @@ struct js_source {
 	char *subject, *stream, *durable;
 	jsCtx *js;
 	natsSubscription *sub;
+	struct ingest *pool;       /* parses on every core; messages stay in fl */
 	pthread_t fetcher, acker;
 	bool fetcher_running, acker_running;
 	_Atomic bool stopping;
@@ -326,21 +328,24 @@ static bool take(struct js_source *s, natsMsg *m)
 			natsMsg_Ack(m, NULL);
 		return false;
 	}
-	struct event *ev = event_parse(natsMsg_GetData(m), (size_t)natsMsg_GetDataLength(m),
-				       natsMsg_GetSubject(m), now_ns());
-	ev->stream_seq = seq;
+	/* The message stays in the in-flight map (its bytes with it) until
+	 * acked, which is after its event was parsed and made safe. */
 	pthread_mutex_lock(&s->mu);
 	fl_put(&s->fl, seq, m);
 	s->received++;
 	pthread_mutex_unlock(&s->mu);
-	while (evq_push(s->base.q, ev, 200) != 0) {
-		if (atomic_load(&s->stopping)) {
-			event_free(ev);
-			pthread_mutex_lock(&s->mu);
-			fl_take(&s->fl, seq); /* not acked: redelivered next time */
-			pthread_mutex_unlock(&s->mu);
-			return false;
-		}
+	struct ingest_msg im = {
+		.data = natsMsg_GetData(m),
+		.len = (size_t)natsMsg_GetDataLength(m),
+		.subject = natsMsg_GetSubject(m),
+		.stream_seq = seq,
+		.recv_ns = now_ns(),
+	};
+	if (ingest_submit(s->pool, &im) != 0) {
+		pthread_mutex_lock(&s->mu);
+		fl_take(&s->fl, seq); /* stopping: not acked, redelivered next time */
+		pthread_mutex_unlock(&s->mu);
+		return false;
 	}
 	return true;
 }
@@ -352,6 +357,7 @@ static bool take(struct js_source *s, natsMsg *m)
 static void unbind(struct js_source *s, const char *why)
 {
 	note(s, "JetStream binding lost (%s); binding again", why);
+	ingest_flush(s->pool);               /* no parser still reads a message */
 	pthread_mutex_lock(&s->ack_mu);      /* no ack uses the old subscription */
 	pthread_mutex_lock(&s->mu);
 	for (size_t i = 0; i < s->fl.cap; i++)
@@ -541,6 +547,7 @@ static int js_start(struct source *base, char **err)
 		return -1;
 	}
 	s->acker_running = true;
+	s->pool = ingest_new(s->base.q, 0);
 	if (pthread_create(&s->fetcher, NULL, fetch_main, s) != 0) {
 		*err = xstrdup("cannot start the JetStream fetch thread");
 		return -1;
@@ -556,6 +563,8 @@ static void js_stop(struct source *base)
 	pthread_mutex_lock(&s->mu);
 	pthread_cond_broadcast(&s->room_cv);
 	pthread_mutex_unlock(&s->mu);
+	if (s->pool)
+		ingest_stop(s->pool);           /* unblocks a fetcher handing off */
 	if (s->fetcher_running)
 		pthread_join(s->fetcher, NULL); /* at most one Fetch timeout */
 	pthread_mutex_lock(&s->mu);
@@ -600,6 +609,7 @@ static void js_stats(struct source *base, struct source_stats *out)
 static void js_destroy(struct source *base)
 {
 	struct js_source *s = (struct js_source *)base;
+	ingest_free(s->pool);
 	pthread_mutex_destroy(&s->conn.mu);
 	pthread_mutex_destroy(&s->mu);
 	pthread_mutex_destroy(&s->ack_mu);

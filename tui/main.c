@@ -96,12 +96,32 @@ static int run(struct config *cfg)
 	return rc;
 }
 
+/* A password given in a URL on the command line (nats://user:pw@host) is
+ * overwritten in place once parsed, so /proc/PID/cmdline and ps no longer
+ * show it. (It was visible until here: files or NATS_URL are better.) */
+static void scrub_argv(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		for (char *p = argv[i]; (p = strstr(p, "://")) != NULL;) {
+			p += 3;
+			size_t host = strcspn(p, "/,@");
+			if (p[host] != '@')
+				continue;
+			char *colon = memchr(p, ':', host);
+			if (colon)
+				memset(colon + 1, '*', (size_t)(p + host - colon - 1));
+			p += host + 1;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	struct config cfg;
 	char *err = NULL;
 	int rc = config_load(&cfg, argc, argv, &err);
+	scrub_argv(argc, argv);
 	if (rc != EXIT_OK) {
 		config_free(&cfg);
 		return fail(rc, err);

@@ -14,6 +14,7 @@ _common_cleanup=
 at_exit() { _common_cleanup="$1
 $_common_cleanup"; }
 run_cleanup() {
+	set +e # cleanup steps may fail (a process already gone); errexit must not stop them
 	eval "$_common_cleanup"
 	_common_cleanup=
 	if [ -z "${KEEP_TEST_DIR:-}" ]; then rm -rf "$T"; else echo "# kept $T"; fi
