@@ -159,7 +159,8 @@ tui_keys :
 tui_type "theme mono"
 tui_keys Enter
 ok ":theme mono switches" tui_wait "theme mono"
-ok "mono: no colour on screen any more" bash -c "! tmux -L $TUI_SOCK capture-pane -e -p -t t | grep -qa \$'\\e\\[[0-9;]*38;5;'"
+no_colour() { ! tmux -L "$TUI_SOCK" capture-pane -e -p -t t | grep -qa $'\e\\[[0-9;]*38;5;'; }
+ok "mono: no colour on screen any more" wait_for 10 "redraw without colour" no_colour
 tui_keys :
 tui_type "theme no-such"
 tui_keys Enter

@@ -262,6 +262,7 @@ static int cmd_run(struct opts *o, struct statedb *db)
 	return rc;
 }
 
+static void usage(void) __attribute__((noreturn));
 static void usage(void)
 {
 	fprintf(stderr, "usage: escalate-cli --state DIR [options] queue|run|list|annotate ...\n"
