@@ -21,86 +21,86 @@
 
 struct app;
 
-#define KEYMAP(X)                                                                               \
+#define KEYMAP(X)                                                                                  \
 	X(DOWN, "move-down", LIST, "Motion", "j Down ^N", "Select the next (newer) event")         \
 	X(UP, "move-up", LIST, "Motion", "k Up ^P", "Select the previous (older) event")           \
-	X(PAGE_DOWN, "page-down", LIST, "Motion", "PgDn ^F", "One screen down")                   \
-	X(PAGE_UP, "page-up", LIST, "Motion", "PgUp ^B", "One screen up")                         \
-	X(HALF_DOWN, "half-page-down", LIST, "Motion", "^D", "Half a screen down")                \
-	X(HALF_UP, "half-page-up", LIST, "Motion", "^U", "Half a screen up")                      \
-	X(FIRST, "first", LIST, "Motion", "g Home", "Oldest event")                               \
-	X(LAST, "last", LIST, "Motion", "G End", "Newest event, and follow new ones")             \
-	X(DETAIL, "toggle-detail", LIST, "Views", "Enter", "Open or close the detail pane")       \
-	X(DETAIL_DOWN, "detail-down", DETAIL, "Detail pane", "j Down ^N",                         \
-	  "Scroll the detail pane down")                                                          \
-	X(DETAIL_UP, "detail-up", DETAIL, "Detail pane", "k Up ^P", "Scroll the detail pane up")   \
-	X(DETAIL_PAGE_DOWN, "detail-page-down", DETAIL, "Detail pane", "PgDn Space ^F",           \
-	  "Detail pane: one page down")                                                           \
-	X(DETAIL_PAGE_UP, "detail-page-up", DETAIL, "Detail pane", "PgUp b ^B",                   \
-	  "Detail pane: one page up")                                                             \
-	X(DETAIL_CLOSE, "detail-close", DETAIL, "Detail pane", "Enter Esc q",                     \
-	  "Close the detail pane")                                                                \
+	X(PAGE_DOWN, "page-down", LIST, "Motion", "PgDn ^F", "One screen down")                    \
+	X(PAGE_UP, "page-up", LIST, "Motion", "PgUp ^B", "One screen up")                          \
+	X(HALF_DOWN, "half-page-down", LIST, "Motion", "^D", "Half a screen down")                 \
+	X(HALF_UP, "half-page-up", LIST, "Motion", "^U", "Half a screen up")                       \
+	X(FIRST, "first", LIST, "Motion", "g Home", "Oldest event")                                \
+	X(LAST, "last", LIST, "Motion", "G End", "Newest event, and follow new ones")              \
+	X(DETAIL, "toggle-detail", LIST, "Views", "Enter", "Open or close the detail pane")        \
 	X(FOCUS, "switch-focus", ANY, "Views", "Tab", "Move the keyboard between list and detail") \
-	X(RAW, "toggle-raw", ANY, "Views", "o", "Detail pane: field table or raw JSON")           \
-	X(ANNOTATE, "annotate", ANY, "Escalation", "a",                                           \
-	  "Annotate the marked events (else the current one); a final \\ adds a line")          \
-	X(ESCALATE, "escalate", ANY, "Escalation", "e",                                           \
+	X(RAW, "toggle-raw", ANY, "Views", "o", "Detail pane: field table or raw JSON")            \
+	X(PAUSE, "pause", ANY, "Live", "p", "Pause the list; events keep arriving (+N new)")       \
+	X(FILTER, "filter", ANY, "Filter", "f", "Edit the filter (Tab completes, Up recalls)")     \
+	X(FILTER_TOGGLE, "filter-toggle", ANY, "Filter", "F", "Turn the filter off and on")        \
+	X(FILTER_INVERT, "filter-invert", ANY, "Filter", "!", "Invert the filter")                 \
+	X(SEARCH, "search", ANY, "Search", "/", "Search forward (newer events)")                   \
+	X(SEARCH_BACK, "search-back", ANY, "Search", "?", "Search backward (older events)")        \
+	X(SEARCH_NEXT, "search-next", ANY, "Search", "n", "Next match (wraps around)")             \
+	X(SEARCH_PREV, "search-prev", ANY, "Search", "N", "Previous match")                        \
+	X(MARK, "mark", LIST, "Marks", "Space", "Mark or unmark the event, then move down")        \
+	X(MARK_MATCHING, "mark-matching", ANY, "Marks", "T", "Mark the shown events matching an expression") \
+	X(UNMARK_ALL, "unmark-all", ANY, "Marks", "U", "Clear all marks")                          \
+	X(NEXT_MARK, "next-mark", ANY, "Marks", "]", "Next marked event")                          \
+	X(PREV_MARK, "prev-mark", ANY, "Marks", "[", "Previous marked event")                      \
+	X(ANNOTATE, "annotate", ANY, "Escalation", "a",                                            \
+	  "Annotate the marked events (else the current one); a final \\ adds a line")             \
+	X(ESCALATE, "escalate", ANY, "Escalation", "e",                                            \
 	  "Escalate the marked events (else the current one) to Phantom: a dialog shows what goes") \
-	X(CASES, "cases", ANY, "Escalation", "c", "Cases view: every escalation and its state")   \
-	X(CASES_DOWN, "cases-down", CASES, "Cases view", "j Down ^N", "Next (older) escalation")  \
-	X(CASES_UP, "cases-up", CASES, "Cases view", "k Up ^P", "Previous (newer) escalation")    \
-	X(CASES_SHOW, "cases-show", CASES, "Cases view", "Enter", "Show the escalation in full, or hide it") \
-	X(CASES_RETRY, "cases-retry", CASES, "Cases view", "r", "Retry now (failed or waiting)")  \
-	X(CASES_CANCEL, "cases-cancel", CASES, "Cases view", "x d",                               \
-	  "Cancel an escalation not yet sent (asks first)")                                       \
-	X(CASES_CLOSE, "cases-close", CASES, "Cases view", "q Esc c", "Back to the timeline")     \
-	X(PAUSE, "pause", ANY, "Live", "p", "Pause the list; events keep arriving (+N new)")      \
+	X(CASES, "cases", ANY, "Escalation", "c", "Cases view: every escalation and its state")    \
 	X(HISTOGRAM, "histogram", LIST, "Overview", "i", "Histogram of the shown events over time") \
 	X(TOP, "top", LIST, "Overview", "t", "Top rules, priorities, hosts, containers")           \
-	X(COPY, "copy-json", LIST, "Overview", "y",                                              \
-	  "Copy the event's JSON to your clipboard (OSC 52)")                                     \
+	X(COPY, "copy-json", LIST, "Overview", "y",                                                \
+	  "Copy the event's JSON to your clipboard (OSC 52)")                                      \
+	X(COMMAND, "command", ANY, "Misc", ":", "Command line: :export, :filter, :mark ... (:help)") \
+	X(HELP, "help", ANY, "Misc", "h F1", "Show this help")                                     \
+	X(REDRAW, "redraw", ANY, "Misc", "^L", "Redraw the screen")                                \
+	X(QUIT, "quit", ANY, "Misc", "q", "Quit (closes the help or detail pane first)")           \
+	X(DETAIL_DOWN, "detail-down", DETAIL, "Detail pane", "j Down ^N",                          \
+	  "Scroll the detail pane down")                                                           \
+	X(DETAIL_UP, "detail-up", DETAIL, "Detail pane", "k Up ^P", "Scroll the detail pane up")   \
+	X(DETAIL_PAGE_DOWN, "detail-page-down", DETAIL, "Detail pane", "PgDn Space ^F",            \
+	  "Detail pane: one page down")                                                            \
+	X(DETAIL_PAGE_UP, "detail-page-up", DETAIL, "Detail pane", "PgUp b ^B",                    \
+	  "Detail pane: one page up")                                                              \
+	X(DETAIL_CLOSE, "detail-close", DETAIL, "Detail pane", "Enter Esc q",                      \
+	  "Close the detail pane")                                                                 \
+	X(CASES_DOWN, "cases-down", CASES, "Cases view", "j Down ^N", "Next (older) escalation")   \
+	X(CASES_UP, "cases-up", CASES, "Cases view", "k Up ^P", "Previous (newer) escalation")     \
+	X(CASES_SHOW, "cases-show", CASES, "Cases view", "Enter", "Show the escalation in full, or hide it") \
+	X(CASES_RETRY, "cases-retry", CASES, "Cases view", "r", "Retry now (failed or waiting)")   \
+	X(CASES_CANCEL, "cases-cancel", CASES, "Cases view", "x d",                                \
+	  "Cancel an escalation not yet sent (asks first)")                                        \
+	X(CASES_CLOSE, "cases-close", CASES, "Cases view", "q Esc c", "Back to the timeline")      \
 	X(HIST_DOWN, "histogram-down", HIST, "Histogram", "j Down ^N", "Next (later) bucket")      \
 	X(HIST_UP, "histogram-up", HIST, "Histogram", "k Up ^P", "Previous (earlier) bucket")      \
-	X(HIST_PAGE_DOWN, "histogram-page-down", HIST, "Histogram", "PgDn Space ^F",              \
-	  "Histogram: one page down")                                                             \
-	X(HIST_PAGE_UP, "histogram-page-up", HIST, "Histogram", "PgUp b ^B",                      \
-	  "Histogram: one page up")                                                               \
-	X(HIST_FIRST, "histogram-first", HIST, "Histogram", "g Home", "First bucket")             \
-	X(HIST_LAST, "histogram-last", HIST, "Histogram", "G End", "Last bucket")                 \
-	X(HIST_ZOOM_IN, "zoom-in", HIST, "Histogram", "z +", "Smaller buckets")                   \
-	X(HIST_ZOOM_OUT, "zoom-out", HIST, "Histogram", "Z -", "Larger buckets")                  \
-	X(HIST_JUMP, "histogram-jump", HIST, "Histogram", "Enter",                                \
-	  "Show the timeline at the bucket's time")                                               \
-	X(HIST_CLOSE, "histogram-close", HIST, "Histogram", "q Esc i", "Close the histogram")     \
-	X(TOP_DOWN, "top-down", TOP, "Top", "j Down ^N", "Next row")                              \
-	X(TOP_UP, "top-up", TOP, "Top", "k Up ^P", "Previous row")                                \
-	X(TOP_NEXT, "top-next", TOP, "Top", "Tab Right l", "Next dimension")                      \
-	X(TOP_PREV, "top-previous", TOP, "Top", "BTab Left h", "Previous dimension")              \
-	X(TOP_RULE, "top-rule", TOP, "Top", "1", "Count by rule")                                 \
-	X(TOP_PRIO, "top-priority", TOP, "Top", "2", "Count by priority")                         \
-	X(TOP_HOST, "top-host", TOP, "Top", "3", "Count by host")                                 \
-	X(TOP_WHERE, "top-container", TOP, "Top", "4", "Count by k8s namespace or container")     \
-	X(TOP_FILTER, "top-filter", TOP, "Top", "Enter", "Filter the timeline by the row")        \
-	X(TOP_CLOSE, "top-close", TOP, "Top", "q Esc t", "Close the top view")                    \
-	X(HELP_DOWN, "help-down", HELP, "Help", "j Down ^N Enter", "Scroll the help down")        \
-	X(HELP_UP, "help-up", HELP, "Help", "k Up ^P", "Scroll the help up")                      \
-	X(HELP_CLOSE, "help-close", HELP, "Help", "q Esc h F1", "Close the help")                 \
-	X(FILTER, "filter", ANY, "Filter", "f", "Edit the filter (Tab completes, Up recalls)")    \
-	X(FILTER_TOGGLE, "filter-toggle", ANY, "Filter", "F", "Turn the filter off and on")       \
-	X(FILTER_INVERT, "filter-invert", ANY, "Filter", "!", "Invert the filter")                \
-	X(SEARCH, "search", ANY, "Search", "/", "Search forward (newer events)")                  \
-	X(SEARCH_BACK, "search-back", ANY, "Search", "?", "Search backward (older events)")       \
-	X(SEARCH_NEXT, "search-next", ANY, "Search", "n", "Next match (wraps around)")            \
-	X(SEARCH_PREV, "search-prev", ANY, "Search", "N", "Previous match")                       \
-	X(MARK, "mark", LIST, "Marks", "Space", "Mark or unmark the event, then move down")       \
-	X(MARK_MATCHING, "mark-matching", ANY, "Marks", "T", "Mark the shown events matching an expression") \
-	X(UNMARK_ALL, "unmark-all", ANY, "Marks", "U", "Clear all marks")                         \
-	X(NEXT_MARK, "next-mark", ANY, "Marks", "]", "Next marked event")                         \
-	X(PREV_MARK, "prev-mark", ANY, "Marks", "[", "Previous marked event")                     \
-	X(COMMAND, "command", ANY, "Misc", ":", "Command line: :export, :filter, :mark ... (:help)") \
-	X(HELP, "help", ANY, "Misc", "h F1", "Show this help")                                    \
-	X(REDRAW, "redraw", ANY, "Misc", "^L", "Redraw the screen")                               \
-	X(QUIT, "quit", ANY, "Misc", "q", "Quit (closes the help or detail pane first)")
+	X(HIST_PAGE_DOWN, "histogram-page-down", HIST, "Histogram", "PgDn Space ^F",               \
+	  "Histogram: one page down")                                                              \
+	X(HIST_PAGE_UP, "histogram-page-up", HIST, "Histogram", "PgUp b ^B",                       \
+	  "Histogram: one page up")                                                                \
+	X(HIST_FIRST, "histogram-first", HIST, "Histogram", "g Home", "First bucket")              \
+	X(HIST_LAST, "histogram-last", HIST, "Histogram", "G End", "Last bucket")                  \
+	X(HIST_ZOOM_IN, "zoom-in", HIST, "Histogram", "z +", "Smaller buckets")                    \
+	X(HIST_ZOOM_OUT, "zoom-out", HIST, "Histogram", "Z -", "Larger buckets")                   \
+	X(HIST_JUMP, "histogram-jump", HIST, "Histogram", "Enter",                                 \
+	  "Show the timeline at the bucket's time")                                                \
+	X(HIST_CLOSE, "histogram-close", HIST, "Histogram", "q Esc i", "Close the histogram")      \
+	X(TOP_DOWN, "top-down", TOP, "Top", "j Down ^N", "Next row")                               \
+	X(TOP_UP, "top-up", TOP, "Top", "k Up ^P", "Previous row")                                 \
+	X(TOP_NEXT, "top-next", TOP, "Top", "Tab Right l", "Next dimension")                       \
+	X(TOP_PREV, "top-previous", TOP, "Top", "BTab Left h", "Previous dimension")               \
+	X(TOP_RULE, "top-rule", TOP, "Top", "1", "Count by rule")                                  \
+	X(TOP_PRIO, "top-priority", TOP, "Top", "2", "Count by priority")                          \
+	X(TOP_HOST, "top-host", TOP, "Top", "3", "Count by host")                                  \
+	X(TOP_WHERE, "top-container", TOP, "Top", "4", "Count by k8s namespace or container")      \
+	X(TOP_FILTER, "top-filter", TOP, "Top", "Enter", "Filter the timeline by the row")         \
+	X(TOP_CLOSE, "top-close", TOP, "Top", "q Esc t", "Close the top view")                     \
+	X(HELP_DOWN, "help-down", HELP, "Help", "j Down ^N Enter", "Scroll the help down")         \
+	X(HELP_UP, "help-up", HELP, "Help", "k Up ^P", "Scroll the help up")                       \
+	X(HELP_CLOSE, "help-close", HELP, "Help", "q Esc h F1", "Close the help")
 
 enum key_scope { SCOPE_ANY, SCOPE_LIST, SCOPE_DETAIL, SCOPE_HELP, SCOPE_HIST, SCOPE_TOP,
 		 SCOPE_CASES };
