@@ -42,7 +42,8 @@ in_emu() { emu_get "/rest/container?page_size=1" 2>/dev/null | jq -r '.count // 
 all_in() { [ "$(in_emu)" -ge "$N" ]; }
 
 start_fwd
-ok "forwarder bound to a stream it created" wait_for 15 "JetStream binding" bound
+SLOW=1; [ -n "${SOCTERM_SAN:-}" ] && SLOW=4   # sanitizer builds run several times slower
+ok "forwarder bound to a stream it created" wait_for $((15 * SLOW)) "JetStream binding" bound
 
 "$SOCTERM_TOOLS/falcogen" --replay "$T/ev.jsonl" --nats "$NATS_TEST_URL" --jetstream --rate 800 \
 	>"$T/pub.out" 2>&1 &
@@ -65,7 +66,7 @@ emu_fault '{"mode":"status","status":502,"count":20,"method":"POST"}' >/dev/null
 
 wait "$PUB"; is "$?" 0 "publisher: every event stored in the stream"
 # Events a killed forwarder had fetched come back after the AckWait (10 s).
-ok "all $N events reached Phantom" wait_for 60 "$N containers" all_in
+ok "all $N events reached Phantom" wait_for $((60 * SLOW)) "$N containers" all_in
 
 kill -TERM "$FWD_PID"; wait "$FWD_PID"; rc=$?; FWD_PID=
 is "$rc" 0 "SIGTERM: exit 0"
