@@ -24,7 +24,7 @@ SAN        ?=
 JOBS       ?= 2
 VERSION    := 0.1.0
 
-PKGS := ncursesw readline libnats jansson libcurl sqlite3 libpcre2-8 libxxhash
+PKGS := ncursesw readline libnats jansson libcurl sqlite3 libpcre2-8 libxxhash libcrypto
 
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -151,7 +151,7 @@ tsan-run:
 # ---- Debian packages -----------------------------------------------------
 DEB_PKGS := build-essential pkg-config libncurses-dev libreadline-dev libnats-dev nats-server \
             libjansson-dev libcurl4-openssl-dev libsqlite3-dev libpcre2-dev libxxhash-dev \
-            libcmocka-dev libmicrohttpd-dev libgnutls28-dev tmux groff-base openssl perl \
+            libcmocka-dev libmicrohttpd-dev libgnutls28-dev libssl-dev tmux groff-base openssl perl \
             clang libclang-rt-14-dev locales procps curl jq
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

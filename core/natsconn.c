@@ -73,8 +73,13 @@ static void on_reconnected(natsConnection *nc, void *arg)
 
 static void on_closed(natsConnection *nc, void *arg)
 {
-	(void)nc;
-	set_state(arg, CONN_CLOSED, false);
+	struct natsconn *c = arg;
+	/* Why the library gave up (a TLS handshake that fails verification,
+	 * authorization...): the user needs that, not just "closed". */
+	const char *why = NULL;
+	if (nc && natsConnection_GetLastError(nc, &why) != NATS_OK && why && *why)
+		natsconn_error(c, "%s", why);
+	set_state(c, CONN_CLOSED, false);
 }
 
 static void on_error(natsConnection *nc, natsSubscription *sub, natsStatus err, void *arg)
@@ -260,6 +265,42 @@ int natsconn_open(struct natsconn *c, const struct nats_conf *conf, struct evq *
 		*err = xasprintf("NATS: %s", txt ? txt : natsStatus_GetText(s));
 		natsOptions_Destroy(c->opts);
 		c->opts = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+bool natsconn_is_closed(struct natsconn *c)
+{
+	return !c->nc || natsConnection_IsClosed(c->nc);
+}
+
+int natsconn_redial(struct natsconn *c)
+{
+	pthread_mutex_lock(&c->mu);
+	bool closing = c->closing;
+	pthread_mutex_unlock(&c->mu);
+	if (closing)
+		return -1;
+	if (c->nc) {
+		natsConnection_Destroy(c->nc);
+		c->nc = NULL;
+	}
+	set_state(c, CONN_CONNECTING, false);
+	/* One synchronous attempt (this is a worker thread): its error says
+	 * why, e.g. the certificate that does not verify. Once connected, the
+	 * library's own reconnect logic takes over again. */
+	natsOptions_SetRetryOnFailedConnect(c->opts, false, NULL, NULL);
+	natsStatus s = natsConnection_Connect(&c->nc, c->opts);
+	natsOptions_SetRetryOnFailedConnect(c->opts, true, on_connected, c);
+	if (s == NATS_OK) {
+		set_state(c, CONN_CONNECTED, false);
+	} else if (s != NATS_NOT_YET_CONNECTED) {
+		const char *txt = nats_GetLastError(NULL);
+		natsconn_error(c, "%s", txt ? txt : natsStatus_GetText(s));
+		natsConnection_Destroy(c->nc);
+		c->nc = NULL;
+		set_state(c, CONN_DISCONNECTED, false); /* and we keep trying */
 		return -1;
 	}
 	return 0;

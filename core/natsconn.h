@@ -35,6 +35,13 @@ struct natsconn {
 int natsconn_open(struct natsconn *c, const struct nats_conf *conf, struct evq *q,
 		  const char *what, char **err);
 void natsconn_close(struct natsconn *c);
+/* True once the library gave up on the connection (e.g. a TLS handshake
+ * that fails verification is not retried by nats.c). */
+bool natsconn_is_closed(struct natsconn *c);
+/* Replaces a closed connection with a new one, same settings. The caller
+ * must own every user of the old one (subscriptions, JetStream context),
+ * which are gone with it. 0, or -1 (the reason is in last_error). */
+int natsconn_redial(struct natsconn *c);
 /* Copies the connection part of the stats into out. */
 void natsconn_stats(struct natsconn *c, struct source_stats *out);
 /* Records an error text (sanitised) and wakes the consumer. */

@@ -400,6 +400,18 @@ static void *fetch_main(void *arg)
 	struct js_source *s = arg;
 	int errors = 0, idle = 0;
 	while (!atomic_load(&s->stopping)) {
+		if (natsconn_is_closed(&s->conn)) {
+			/* The library gave up for good (TLS verification, say): a
+			 * new connection, with everything bound to the old one gone. */
+			if (s->sub)
+				unbind(s, "connection closed");
+			jsCtx_Destroy(s->js);
+			s->js = NULL;
+			natsconn_redial(&s->conn);
+			for (int i = 0; i < 30 && !atomic_load(&s->stopping); i++)
+				nats_Sleep(100);
+			continue;
+		}
 		if (!s->sub) {
 			if (setup(s) < 0) {
 				/* Server down or stream missing: try again shortly. */

@@ -22,6 +22,7 @@
 
 #define PENDING_MSGS 2000000         /* < 2,097,151: nats.c 3.4.1 overflows above */
 #define PENDING_BYTES (1024 << 20)
+#define REDIAL_NS (3 * 1000000000LL)
 
 struct nats_source {
 	struct source base;
@@ -31,6 +32,7 @@ struct nats_source {
 	char *subject;
 	pthread_t monitor;
 	bool monitor_running;
+	int64_t redial_at;         /* monitor thread: next redial allowed */
 	_Atomic bool stopping;
 	_Atomic uint64_t received;
 	_Atomic int64_t dropped;
@@ -62,11 +64,48 @@ static void on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void
 	ingest_submit(s->pool, &m);
 }
 
+/* Caller holds mon_mu. (Re)subscribes on the current connection. */
+static int subscribe(struct nats_source *s, char **err)
+{
+	natsStatus st = natsConnection_Subscribe(&s->sub, s->conn.nc, s->subject, on_msg, s);
+	if (st != NATS_OK) {
+		s->sub = NULL;
+		if (err)
+			*err = xasprintf("subscribe %s: %s", s->subject, natsStatus_GetText(st));
+		return -1;
+	}
+	natsSubscription_SetPendingLimits(s->sub, PENDING_MSGS, PENDING_BYTES);
+	/* When already connected, make sure the server has our interest before
+	 * start returns (a publisher started right after us loses nothing). */
+	if (natsConnection_Status(s->conn.nc) == NATS_CONN_STATUS_CONNECTED)
+		natsConnection_FlushTimeout(s->conn.nc, 2000);
+	return 0;
+}
+
+/* nats.c reconnects forever, but gives up for good on some errors (a TLS
+ * certificate that does not verify, say). Then: a new connection every few
+ * seconds, the reason shown meanwhile. Caller holds mon_mu. */
+static void redial(struct nats_source *s)
+{
+	int64_t now = mono_ns();
+	if (now < s->redial_at)
+		return;
+	s->redial_at = now + REDIAL_NS;
+	if (s->sub) {
+		natsSubscription_Destroy(s->sub);
+		s->sub = NULL;
+	}
+	if (natsconn_redial(&s->conn) == 0)
+		subscribe(s, NULL);
+}
+
 static void *monitor_main(void *arg)
 {
 	struct nats_source *s = arg;
 	pthread_mutex_lock(&s->mon_mu);
 	while (!atomic_load(&s->stopping)) {
+		if (natsconn_is_closed(&s->conn))
+			redial(s);
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += 250 * 1000000;
@@ -91,16 +130,18 @@ static int nats_start(struct source *base, char **err)
 {
 	struct nats_source *s = (struct nats_source *)base;
 	s->pool = ingest_new(s->base.q, 0);
-	natsStatus st = natsConnection_Subscribe(&s->sub, s->conn.nc, s->subject, on_msg, s);
-	if (st != NATS_OK) {
-		*err = xasprintf("subscribe %s: %s", s->subject, natsStatus_GetText(st));
-		return -1;
+	pthread_mutex_lock(&s->mon_mu);
+	/* A connection the library closed already is redialled by the monitor;
+	 * any other subscribe error is a real one. */
+	int rc = subscribe(s, err);
+	if (rc < 0 && natsconn_is_closed(&s->conn)) {
+		free(*err);
+		*err = NULL;
+		rc = 0;
 	}
-	natsSubscription_SetPendingLimits(s->sub, PENDING_MSGS, PENDING_BYTES);
-	/* When already connected, make sure the server has our interest before
-	 * start returns (a publisher started right after us loses nothing). */
-	if (natsConnection_Status(s->conn.nc) == NATS_CONN_STATUS_CONNECTED)
-		natsConnection_FlushTimeout(s->conn.nc, 2000);
+	pthread_mutex_unlock(&s->mon_mu);
+	if (rc < 0)
+		return -1;
 	if (pthread_create(&s->monitor, NULL, monitor_main, s) == 0)
 		s->monitor_running = true;
 	return 0;

@@ -16,6 +16,7 @@
 #include <locale.h>
 #include <sys/prctl.h>
 #include <nats/nats.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,11 @@ static void scrub_argv(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* nats.c 3.4.1 frees OpenSSL's compression stack on its own cleanup
+	 * without clearing it, so OpenSSL's exit handler would free it again
+	 * (nats.c issue 904): a TLS connection ended every exit in SIGSEGV. We
+	 * tear everything down ourselves; OpenSSL registers no exit handler. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
 	setlocale(LC_ALL, "");
 	struct config cfg;
 	char *err = NULL;
