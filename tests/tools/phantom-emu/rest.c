@@ -121,8 +121,16 @@ static json_t *create_artifact(struct emu *e, const struct request *rq, const js
 	return artifact_result(e, cid, item, st);
 }
 
-static json_t *create_note(struct emu *e, const struct request *rq, const json_t *item,
-			   unsigned *st)
+/* Notes and comments: records that hang off a container, with the user who
+ * wrote them. */
+struct child_kind {
+	json_t *(*validate)(const json_t *in, char **err);
+	uint64_t (*create)(struct model *m, uint64_t cid, const json_t *fields);
+	const char *user_key;   /* "author" for notes, "user" for comments */
+};
+
+static json_t *create_child(struct emu *e, const struct request *rq, const json_t *item,
+			    unsigned *st, const struct child_kind *k)
 {
 	char *err = NULL;
 	uint64_t cid;
@@ -131,11 +139,11 @@ static json_t *create_note(struct emu *e, const struct request *rq, const json_t
 		return failed("Expected a JSON object");
 	if (validate_id(item, "container_id", &cid, &err) != 0)
 		return failed_take(err);
-	json_t *fields = validate_note(item, &err);
+	json_t *fields = k->validate(item, &err);
 	if (!fields)
 		return failed_take(err);
-	json_object_set_new(fields, "author", json_integer(user_id(rq)));
-	uint64_t id = model_note_create(e->model, cid, fields);
+	json_object_set_new(fields, k->user_key, json_integer(user_id(rq)));
+	uint64_t id = k->create(e->model, cid, fields);
 	json_decref(fields);
 	if (!id)
 		return failed("container_id: Requested item not found");
@@ -143,26 +151,18 @@ static json_t *create_note(struct emu *e, const struct request *rq, const json_t
 	return success(id);
 }
 
+static json_t *create_note(struct emu *e, const struct request *rq, const json_t *item,
+			   unsigned *st)
+{
+	static const struct child_kind note = { validate_note, model_note_create, "author" };
+	return create_child(e, rq, item, st, &note);
+}
+
 static json_t *create_comment(struct emu *e, const struct request *rq, const json_t *item,
 			      unsigned *st)
 {
-	char *err = NULL;
-	uint64_t cid;
-	*st = 400;
-	if (!json_is_object(item))
-		return failed("Expected a JSON object");
-	if (validate_id(item, "container_id", &cid, &err) != 0)
-		return failed_take(err);
-	json_t *fields = validate_comment(item, &err);
-	if (!fields)
-		return failed_take(err);
-	json_object_set_new(fields, "user", json_integer(user_id(rq)));
-	uint64_t id = model_comment_create(e->model, cid, fields);
-	json_decref(fields);
-	if (!id)
-		return failed("container_id: Requested item not found");
-	*st = 200;
-	return success(id);
+	static const struct child_kind comment = { validate_comment, model_comment_create, "user" };
+	return create_child(e, rq, item, st, &comment);
 }
 
 /* An array body is a bulk create: per-item results, 200 if any succeeded. */
