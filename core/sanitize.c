@@ -1,5 +1,6 @@
 /* sanitize.c — see sanitize.h. */
 #include "core/sanitize.h"
+#include "core/util.h"
 
 #include <langinfo.h>
 #include <limits.h>
@@ -218,9 +219,11 @@ size_t text_fit(const char *s, size_t n, int cols, int *used)
 	if (cols < 0)
 		cols = 0;
 	while (i < n) {
-		size_t k = ascii7_run(p + i, n - i);
+		size_t room = (size_t)(cols - w);
+		/* Scan at most one byte past the room: wrapping a megabyte value
+		 * row by row must stay linear, not rescan the rest each row. */
+		size_t k = ascii7_run(p + i, MIN(n - i, room + 1));
 		if (k) {
-			size_t room = (size_t)(cols - w);
 			if (k > room) { /* the next byte is ASCII and does not fit */
 				i += room;
 				w = cols;

@@ -1,6 +1,7 @@
 /* draw.c — see draw.h. */
 #include "tui/draw.h"
 #include "core/sanitize.h"
+#include "core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,21 +24,22 @@ static unsigned san_flags(bool oneline)
 	return (oneline ? SAN_ONELINE : 0) | (utf8_term ? 0 : SAN_ASCII);
 }
 
-/* Draws safe text clipped to cols, with an ellipsis when cut. */
-static int put_clipped(WINDOW *w, int y, int x, const char *s, size_t n, int cols, attr_t attr,
-		       bool pad)
+/* Draws safe text clipped to cols, with an ellipsis when cut (or when the
+ * caller already cut it: more). */
+static int put_clipped(WINDOW *w, int y, int x, const char *s, size_t n, bool more, int cols,
+		       attr_t attr, bool pad)
 {
 	if (cols <= 0)
 		return 0;
 	int used = 0;
 	size_t fit = text_fit(s, n, cols, &used);
 	const char *ell = utf8_term ? "\xe2\x80\xa6" : "~";
-	if (fit < n) {
+	more = more || fit < n;
+	if (more)
 		fit = text_fit(s, n, cols - 1, &used);
-	}
 	wattr_set(w, attr, PAIR_NUMBER(attr), NULL);
 	mvwaddnstr(w, y, x, s, (int)fit);
-	if (fit < n) {
+	if (more) {
 		waddstr(w, ell);
 		used++;
 	}
@@ -51,13 +53,19 @@ static int put_clipped(WINDOW *w, int y, int x, const char *s, size_t n, int col
 int draw_text(WINDOW *w, int y, int x, const char *s, size_t n, int cols, attr_t attr, bool pad)
 {
 	unsigned f = san_flags(true);
+	/* One row never shows more than this much of a value (4-byte characters,
+	 * some marks): a megabyte field costs a row, not a megabyte, per frame. */
+	size_t cap = (size_t)MAX(cols, 0) * 16 + 16;
+	bool more = n > cap;
+	if (more)
+		n = cap;
 	if (sanitize_is_clean(s, n, f))
-		return put_clipped(w, y, x, s, n, cols, attr, pad);
+		return put_clipped(w, y, x, s, n, more, cols, attr, pad);
 	sbuf_reset(&scratch);
 	sanitize(s, n, f, &scratch);
 	/* scratch may be reused by a nested call: copy out first. */
 	char *copy = xstrndup(scratch.s ? scratch.s : "", scratch.len);
-	int used = put_clipped(w, y, x, copy, scratch.len, cols, attr, pad);
+	int used = put_clipped(w, y, x, copy, scratch.len, more, cols, attr, pad);
 	free(copy);
 	return used;
 }
@@ -69,7 +77,7 @@ int draw_str(WINDOW *w, int y, int x, const char *s, int cols, attr_t attr, bool
 
 int draw_label(WINDOW *w, int y, int x, const char *s, int cols, attr_t attr, bool pad)
 {
-	return put_clipped(w, y, x, s, strlen(s), cols, attr, pad);
+	return put_clipped(w, y, x, s, strlen(s), false, cols, attr, pad);
 }
 
 void draw_wrap(const char *s, size_t n, int cols, draw_row_fn fn, void *ctx)

@@ -482,6 +482,12 @@ static void test_text_fit(void **state)
 		F("abcdefghij\xcc\x81", 10, 12, 10),
 		F("abcdefghijk", 10, 10, 10),
 		F("\xc3\xa9\xc3\xa9\xc3\xa9", 2, 4, 2),
+		/* The ASCII scan stops one byte past the room (linear wrapping). */
+		F("abcdefghijklmnopqrstuvwxyz", 8, 8, 8),
+		F("abcdefghijklmnopqrstuvwxyz", 9, 9, 9),
+		F("abcdefghi\xc3\xa9jk", 9, 9, 9),
+		F("abcdefghi\xc3\xa9jk", 10, 11, 10),
+		F("abcdefgh\xcc\x81ijklmnop", 8, 10, 8),
 	};
 	(void)state;
 	for (size_t i = 0; i < ARRAY_LEN(f); i++) {
