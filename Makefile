@@ -146,7 +146,7 @@ tsan:
 tsan-run:
 	$(Q)$(TEST_ENV) SOCTERM_TSAN=1 TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 		prove -j$(JOBS) --timer $(filter %/test_store %/test_ingest %/test_forwarder %/test_filter %/test_log,$(UNIT_BIN:%=./%)) \
-		$(filter %tui-nats.t %tui-escalate.t %forward%.t %jetstream%.t,$(TESTS_T:%=./%))
+		$(filter %/tui-nats.t %/tui-escalate.t %/forward.t %/jetstream.t %/faults-phantom.t,$(TESTS_T:%=./%))
 
 # ---- Debian packages -----------------------------------------------------
 DEB_PKGS := build-essential pkg-config libncurses-dev libreadline-dev libnats-dev nats-server \
