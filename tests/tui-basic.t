@@ -75,6 +75,21 @@ for sig in TERM HUP; do
 	tmux -L "$TUI_SOCK" kill-server
 done
 
+# Full-width views (raw JSON, an unparsed line's raw bytes) wrap without
+# losing a character: the rows joined give back the whole text.
+long=$(seq -f 'w%03g' 1 60 | tr '\n' '-')
+printf '{"rule":"Long output","priority":"Warning","time":"2024-05-01T10:00:00Z","output":"%s"}\n' "$long" > "$T/long.jsonl"
+printf 'garbage %s\n' "$long" >> "$T/long.jsonl"
+tui_start -x 80 -y 30 -- "$T/long.jsonl"
+tui_wait "2 shown" >/dev/null
+tui_keys Enter
+tui_wait "raw bytes" >/dev/null
+ok "unparsed raw bytes wrap losslessly" bash -c "tmux -L $TUI_SOCK capture-pane -p -t t | tr -d '\n' | grep -qF -- 'garbage $long'"
+tui_keys k o
+tui_wait "raw JSON" >/dev/null
+ok "raw JSON wraps losslessly" bash -c "tmux -L $TUI_SOCK capture-pane -p -t t | tr -d '\n' | grep -qF -- '\"output\": \"$long\"'"
+tmux -L "$TUI_SOCK" kill-server
+
 # Unusable terminals get a clear message instead of a garbled screen.
 out=$(TERM=dumb script -qec "$SOCTERM $T/events.jsonl" /dev/null 2>&1); rc=$?
 like "$out" "TERM is 'dumb'" "TERM=dumb: clear message"

@@ -24,6 +24,7 @@ struct drow {
 	char *key;      /* sanitised, or NULL on continuation rows */
 	char *val;      /* sanitised, fits the value column */
 	enum ui_elem kelem, velem;
+	bool full;      /* wrapped to the whole width: no key column */
 };
 
 static struct {
@@ -53,16 +54,17 @@ static void clear_rows(void)
 	cache.n = 0;
 }
 
-static void push_row(char *key, char *val, enum ui_elem ke, enum ui_elem ve)
+static void push_row(char *key, char *val, enum ui_elem ke, enum ui_elem ve, bool full)
 {
 	cache.rows = xgrow(cache.rows, &cache.cap, cache.n + 1, sizeof(*cache.rows));
-	cache.rows[cache.n++] = (struct drow){ key, val, ke, ve };
+	cache.rows[cache.n++] = (struct drow){ key, val, ke, ve, full };
 }
 
 struct wrapctx {
 	const char *key;
 	enum ui_elem ve;
 	bool first;
+	bool full; /* rows wrapped to cache.width, drawn from column 0 */
 };
 
 static void wrap_row(const char *row, size_t len, bool continued, void *arg)
@@ -70,7 +72,7 @@ static void wrap_row(const char *row, size_t len, bool continued, void *arg)
 	struct wrapctx *w = arg;
 	(void)continued;
 	char *key = w->first && w->key ? xstrdup(w->key) : NULL;
-	push_row(key, xstrndup(row, len), UI_DETAIL_KEY, w->ve);
+	push_row(key, xstrndup(row, len), UI_DETAIL_KEY, w->ve, w->full);
 	w->first = false;
 }
 
@@ -81,7 +83,7 @@ static void add_kv(const char *key, size_t klen, const char *val, size_t vlen, e
 	sanitize(key, klen, SAN_ONELINE | (draw_utf8() ? 0 : SAN_ASCII), &k);
 	size_t fit = text_fit(k.s ? k.s : "", k.len, cache.keyw, NULL);
 	char *kc = xstrndup(k.s ? k.s : "", fit);
-	struct wrapctx w = { kc, ve, true };
+	struct wrapctx w = { kc, ve, true, false };
 	draw_wrap(val, vlen, MAX(8, cache.width - cache.keyw - 2), wrap_row, &w);
 	free(kc);
 	sbuf_free(&k);
@@ -94,7 +96,7 @@ static void add_kvs(const char *key, const char *val, enum ui_elem ve)
 
 static void add_title(const char *title)
 {
-	struct wrapctx w = { NULL, UI_DETAIL_TITLE, true };
+	struct wrapctx w = { NULL, UI_DETAIL_TITLE, true, true };
 	draw_wrap(title, strlen(title), cache.width, wrap_row, &w);
 }
 
@@ -250,7 +252,7 @@ static void build_unparsed(struct app *a, const struct event *ev)
 	char title[64];
 	snprintf(title, sizeof(title), "raw bytes (%zu)", b.len);
 	add_title(title);
-	struct wrapctx w = { NULL, UI_DETAIL_VALUE, true };
+	struct wrapctx w = { NULL, UI_DETAIL_VALUE, true, true };
 	draw_wrap(b.s ? b.s : "", b.len, cache.width, wrap_row, &w);
 	sbuf_free(&b);
 }
@@ -264,7 +266,7 @@ static void build_raw(const struct event *ev)
 	char *pretty = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
 	const char *text = pretty ? pretty : (b.s ? b.s : "");
 	size_t len = pretty ? strlen(pretty) : b.len;
-	struct wrapctx w = { NULL, UI_DETAIL_VALUE, true };
+	struct wrapctx w = { NULL, UI_DETAIL_VALUE, true, true };
 	draw_wrap(text, len, cache.width, wrap_row, &w);
 	free(pretty);
 	json_decref(root);
@@ -326,7 +328,7 @@ void detail_draw(struct app *a)
 			draw_label(stdscr, y, 0, d->val, a->lay.cols, t, true);
 			continue;
 		}
-		if (d->key || cache.keyw) {
+		if (!d->full && (d->key || cache.keyw)) {
 			x += draw_label(stdscr, y, 0, d->key ? d->key : "", cache.keyw,
 					ui_attr(d->kelem), true);
 			x += draw_label(stdscr, y, x, "  ", 2, 0, true);
