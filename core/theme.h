@@ -104,7 +104,8 @@ struct theme_paths {
 };
 
 /* The standard search path: $XDG_CONFIG_HOME/socterm/themes (or
- * ~/.config/...), $SOCTERM_THEME_DIR, `datadir`/themes. Strings are kept in
+ * ~/.config/...), $SOCTERM_THEME_DIR (else themes/ beside the binary, if
+ * there is one), `datadir`/themes. Strings are kept in
  * `store` (3 entries) which the caller frees. */
 void theme_paths_default(struct theme_paths *p, const char *datadir, const char *builtin,
 			 char *store[3]);

@@ -7,11 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
 #define MAX_THEME_BYTES (256 * 1024)
 #define BUILTIN_WHERE "default.theme (built in)"
+
+/* themes/ beside the running binary, when there is one: ./socterm run from
+ * its source tree finds the shipped themes without being installed. */
+static char *exe_themes_dir(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	char *dir = xasprintf("%s/themes", exe);
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return dir;
+	free(dir);
+	return NULL;
+}
 
 void theme_paths_default(struct theme_paths *p, const char *datadir, const char *builtin,
 			 char *store[3])
@@ -26,6 +48,8 @@ void theme_paths_default(struct theme_paths *p, const char *datadir, const char 
 	const char *dev = getenv("SOCTERM_THEME_DIR");
 	if (dev && *dev)
 		store[1] = xstrdup(dev);
+	else
+		store[1] = exe_themes_dir();
 	if (datadir && *datadir)
 		store[2] = xasprintf("%s/themes", datadir);
 	for (int i = 0; i < 3; i++)

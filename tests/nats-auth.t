@@ -15,13 +15,14 @@ start_count() {
 	"$SOCTERM" --count "$@" >"$T/count.out" 2>"$T/count.err" &
 	CPID=$!
 }
-ready() { grep -q ready "$T/count.err"; }
+ready() { grep -qs ready "$T/count.err"; }
 # (wait in the test's own shell: a $(...) subshell cannot wait for it)
 counted() { sed -n 's/^events=\([0-9]*\).*/\1/p' "$T/count.out"; }
 
-# A server of our own with a config: conf_server NAME 'conf lines'.
+# A server of our own with a config: conf_server NAME 'conf lines' sets
+# $port. (Not called in $(...): its at_exit would die with the subshell and
+# leave the server running.)
 conf_server() {
-	local port
 	port=$(free_port)
 	printf 'listen: 127.0.0.1:%s\n%s\n' "$port" "$2" > "$T/$1.conf"
 	nats-server -c "$T/$1.conf" >"$T/$1.log" 2>&1 &
@@ -29,7 +30,6 @@ conf_server() {
 	disown "$pid"
 	at_exit "kill -9 $pid 2>/dev/null"
 	wait_for 10 "$1 server" port_open "$port"
-	echo "$port"
 }
 
 # ---- the server is down when socterm starts ----------------------------------
@@ -42,7 +42,7 @@ for _ in $(seq 1 40); do
 	"$GEN" --nats "$NATS_TEST_URL" --count 10 --seed 1 2>/dev/null
 	[ -s "$T/count.out" ] && break
 	kill -0 "$CPID" 2>/dev/null || break
-	[ "$(grep -c . "$T/count.err")" -gt 1 ] && break
+	[ "$(grep -sc . "$T/count.err")" -gt 1 ] && break
 	sleep 0.5
 done
 wait "$CPID"
@@ -50,7 +50,7 @@ n=$(counted)
 ok "connected once the server came up, and received events ($n)" test "${n:-0}" -gt 0
 
 # ---- user and password in the URL --------------------------------------------
-port=$(conf_server userpw 'authorization { user: alice, password: "s3cr3t-pw" }')
+conf_server userpw 'authorization { user: alice, password: "s3cr3t-pw" }'
 start_count -s "nats://alice:s3cr3t-pw@127.0.0.1:$port"
 wait_for 10 "ready" ready
 "$GEN" --nats "nats://alice:s3cr3t-pw@127.0.0.1:$port" --count 25 --seed 2 2>/dev/null
@@ -58,7 +58,7 @@ wait "$CPID"
 is "$(counted)" 25 "user and password in the URL"
 
 # ---- token from a file --------------------------------------------------------------
-port=$(conf_server token 'authorization { token: "tok-abc123" }')
+conf_server token 'authorization { token: "tok-abc123" }'
 (umask 077; echo tok-abc123 > "$T/token")
 start_count -s "nats://127.0.0.1:$port" --token-file "$T/token"
 wait_for 10 "ready" ready
@@ -83,7 +83,7 @@ mkcert() { # NAME SAN
 }
 mkcert server "IP:127.0.0.1,DNS:localhost"
 mkcert client "DNS:socterm-client"
-port=$(conf_server tls "tls { cert_file: \"$d/server.pem\", key_file: \"$d/server.key\" }")
+conf_server tls "tls { cert_file: \"$d/server.pem\", key_file: \"$d/server.key\" }"
 # The publisher (falcogen) speaks plain NATS only, so TLS is checked on the
 # console's own connection state in its header.
 tui_start -x 120 -y 12 -- -s "tls://127.0.0.1:$port" --tls-ca "$d/ca.pem"
@@ -94,7 +94,7 @@ ok "TLS without the CA: refused, the reason shown, and still trying" tui_wait_re
 tui_keys q
 
 # Mutual TLS: the server insists on a client certificate from our CA.
-port=$(conf_server mtls "tls { cert_file: \"$d/server.pem\", key_file: \"$d/server.key\", ca_file: \"$d/ca.pem\", verify: true }")
+conf_server mtls "tls { cert_file: \"$d/server.pem\", key_file: \"$d/server.key\", ca_file: \"$d/ca.pem\", verify: true }"
 tui_start -x 120 -y 12 -- -s "tls://127.0.0.1:$port" --tls-ca "$d/ca.pem" \
 	--tls-cert "$d/client.pem" --tls-key "$d/client.key"
 ok "mutual TLS with --tls-cert/--tls-key: connected" tui_wait " connected "

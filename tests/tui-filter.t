@@ -93,7 +93,7 @@ tui_keys F
 ok "F turns it on again" tui_wait "4 shown/9 held"
 tui_keys '!'
 ok "! inverts the filter" tui_wait "5 shown/9 held"
-ok "the status bar says NOT" tui_wait "filter: NOT priority>=error"
+ok "the status bar says NOT" tui_wait "filter: NOT (priority>=error)"
 ok "inverted: the hidden ones are shown" tui_wait "Unexpected UDP Traffic"
 ev 9 09 Warning "Modify binary dirs" '"filesystem"' "file=/bin/ls" >> "$E"
 ok "inverted filter applies to arrivals" tui_wait "6 shown/10 held"

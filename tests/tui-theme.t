@@ -155,6 +155,20 @@ tui_keys :
 tui_type "theme"
 tui_keys Enter
 ok ":theme lists the themes" tui_wait "theme default (256 colours); available:"
+# A binary with themes/ beside it (a source tree) finds them by name
+# without SOCTERM_THEME_DIR.
+mkdir -p "$T/tree/themes"
+cp "$SOCTERM" "$T/tree/socterm"
+cp "$SOCTERM_SRC/themes/light.theme" "$T/tree/themes/"
+unset SOCTERM_THEME_DIR
+SOCTERM="$T/tree/socterm" tui_start -- --theme light "$T/events.jsonl"
+tui_wait "3 shown" >/dev/null
+tui_keys :
+tui_type "theme"
+tui_keys Enter
+ok "themes/ beside the binary is searched" tui_wait_re "available: .*light"
+export SOCTERM_THEME_DIR="$SOCTERM_SRC/themes"
+run xterm-256color default
 tui_keys :
 tui_type "theme mono"
 tui_keys Enter

@@ -85,8 +85,9 @@ static void announce(struct app *a, int64_t cost_ns)
 	else if (fu->off)
 		app_message(a, false, "filter off (F turns it on again): all %s events shown", held);
 	else
-		app_message(a, false, "filter: %s%s  (%s of %s match, %.0f ms)", fu->inverted ? "NOT " : "",
-			    filter_source(fu->f), shown, held, (double)cost_ns / 1e6);
+		app_message(a, false, "filter: %s%s%s  (%s of %s match, %.0f ms)",
+			    fu->inverted ? "NOT (" : "", filter_source(fu->f), fu->inverted ? ")" : "",
+			    shown, held, (double)cost_ns / 1e6);
 }
 
 static void pass_done(struct app *a, bool finished, void *ctx)
@@ -260,9 +261,12 @@ bool filterui_describe(const struct app *a, struct sbuf *b)
 	if (!f)
 		return false;
 	sbuf_adds(b, off ? "filter (off): " : "filter: ");
+	/* Parenthesised, so that what is shown means what is applied. */
 	if (inv)
-		sbuf_adds(b, "NOT ");
+		sbuf_adds(b, "NOT (");
 	sbuf_adds(b, filter_source(f));
+	if (inv)
+		sbuf_adds(b, ")");
 	return true;
 }
 

@@ -31,7 +31,7 @@ echo "socterm demo"
 echo "  NATS      $NATS_TEST_URL (falco.<priority>.<rule>, ~25 events/s, bursts)"
 echo "  Phantom   $EMU_URL (local emulator, token auth; state at $EMU_URL/emu/state)"
 echo "  state     $T/state (thrown away at exit)"
-echo "Keys: ? or h for help, Enter for details, q to quit."
+echo "Keys: h or F1 for help, Enter for details, q to quit."
 sleep 1
 
 export PHANTOM_BASE_URL="$EMU_URL" PHANTOM_TOKEN="$EMU_TOKEN"
