@@ -126,6 +126,7 @@ static void format_value(const struct config *c, const struct opt *o, struct sbu
 	char tmp[64];
 	switch ((enum opt_type)o->type) {
 	case OT_STR:
+	case OT_FILTER:
 	case OT_PATH:
 	case OT_URL:
 	case OT_CONFIG: {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/config_impl.h"
+#include "core/filter.h"
 #include "core/secret.h"
 
 _Static_assert(sizeof(enum log_format) == sizeof(int) && sizeof(enum color_mode) == sizeof(int) &&
@@ -295,9 +296,23 @@ static char *set_sevmap(char **map, const char *v)
 	return why;
 }
 
+/* A bad expression is refused where it is written (file:line, variable or
+ * option), not later by whichever mode happens to compile it. */
+static char *set_filter(char **field, const char *v)
+{
+	char *err = NULL;
+	size_t pos = 0;
+	struct filter *flt = filter_compile(v, &err, &pos);
+	if (!flt)
+		return err ? err : xstrdup("invalid expression");
+	filter_free(flt);
+	config_set_str(field, xstrdup(v));
+	return NULL;
+}
+
 bool config_is_string_type(int t)
 {
-	return t == OT_STR || t == OT_PATH || t == OT_URL || t == OT_SERVERS || t == OT_CONFIG;
+	return t == OT_STR || t == OT_FILTER || t == OT_PATH || t == OT_URL || t == OT_SERVERS || t == OT_CONFIG;
 }
 
 /* Checks v and stores it. Returns NULL, or why it is wrong (malloc'd, no
@@ -319,6 +334,8 @@ char *config_set_value(struct config *c, const struct opt *o, const char *v)
 	case OT_CONFIG:
 		config_set_str(f, xstrdup(v));
 		return NULL;
+	case OT_FILTER:
+		return set_filter(f, v);
 	case OT_PATH:
 		config_set_str(f, config_expand_tilde(v));
 		return NULL;

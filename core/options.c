@@ -33,7 +33,7 @@ const struct opt config_opts[] = {
 	{ .name = "capacity", .type = OT_INT, .group = OG_GENERAL, .off = F(capacity),
 	  .def = "100000", .arg = "N", .min = 100, .max = 100000000,
 	  .help = "events kept in memory; the oldest go first" },
-	{ .name = "filter", .type = OT_STR, .group = OG_GENERAL, .off = F(filter),
+	{ .name = "filter", .type = OT_FILTER, .group = OG_GENERAL, .off = F(filter),
 	  .arg = "EXPR", .help = "filter expression applied at start" },
 	{ .name = "follow", .type = OT_BOOL, .group = OG_GENERAL, .off = F(follow),
 	  .def = "false", .help = "keep reading FILE as it grows, like tail -f" },

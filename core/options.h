@@ -21,6 +21,7 @@ enum opt_type {
 	OT_ACTION,   /* CLI flag selecting what to do (min = enum config_action) */
 	OT_CONFIG,   /* --config FILE */
 	OT_STR,
+	OT_FILTER,   /* a filter expression, compiled once to check it */
 	OT_PATH,     /* a file or directory; leading ~/ expanded */
 	OT_URL,      /* http(s)://...; trailing slashes removed */
 	OT_SERVERS,  /* comma-separated NATS URLs */

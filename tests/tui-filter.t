@@ -264,9 +264,12 @@ ok "and shows in the status bar" tui_wait "filter: priority>=critical"
 tui_keys q
 wait_for 5 "exit" tui_dead
 out=$("$SOCTERM" --filter 'rule = ' "$E" 2>&1 </dev/null); rc=$?
-like "$out" "bad filter \"rule = \".*expected a value after '=' at 5" "a bad --filter names the position"
+like "$out" "--filter: expected a value after '=' at 5" "a bad --filter names the position"
 is "$rc" 64 "a bad --filter exits 64"
 printf 'filter = "priority >> 3"\n' > "$T/bad.conf"
 out=$("$SOCTERM" --config "$T/bad.conf" "$E" 2>&1 </dev/null); rc=$?
-like "$out" "bad filter.* at [0-9]+" "a bad filter in the config file too"
+like "$out" "bad.conf:1: filter: .* at [0-9]+" "a bad filter in the config file: file:line and position"
+is "$rc" 78 "a bad filter in the config file exits 78 (configuration)"
+"$SOCTERM" --config "$T/bad.conf" --print-config >/dev/null 2>&1 </dev/null; rc=$?
+is "$rc" 78 "--print-config refuses it too"
 done_testing

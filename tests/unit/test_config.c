@@ -392,6 +392,8 @@ static void test_file_errors(void **state)
 			   "t.conf:1: stream-max-bytes: not a size: '1Q' (e.g. 512M, 1G)");
 	expect_parse_error("stream-max-bytes = 10K\n", "t.conf:1: stream-max-bytes: must be at least 1M");
 	expect_parse_error("capacity = 99\n", "t.conf:1: capacity: must be between 100 and 100000000");
+	expect_parse_error("\nfilter = priority>=\n",
+			   "t.conf:2: filter: expected a value after '>=' at 8");
 	expect_parse_error("capacity = 12abc\n", "t.conf:1: capacity: not a whole number: '12abc'");
 	expect_parse_error("capacity = -5\n", "t.conf:1: capacity: not a whole number: '-5'");
 	expect_parse_error("capacity = 99999999999999999999\n",
