@@ -258,7 +258,14 @@ static int load_instance(struct statedb *db)
 }
 
 /* Creates the directory (0700) and the file (0600) before SQLite does, so
- * neither depends on the umask; SQLite gives -wal/-shm the file's mode. */
+ * neither depends on the umask; SQLite gives -wal/-shm the file's mode.
+ * An existing file is left alone: close() of any descriptor of it drops
+ * every POSIX lock this process holds on it, those of connections already
+ * open included (the UI's or --forward-only's when the forwarder opens its
+ * own). Without its shared lock, another process closing the database (say
+ * `socterm --status`) takes the exclusive lock, checkpoints and unlinks the
+ * WAL, and this process goes on committing into the unlinked file: nobody
+ * else sees those commits, and a kill -9 loses them. */
 static int prepare_files(const char *dir, const char *path, char **err)
 {
 	struct stat sb;
@@ -271,12 +278,13 @@ static int prepare_files(const char *dir, const char *path, char **err)
 		*err = xasprintf("state directory %s is not a directory", dir);
 		return -1;
 	}
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno != EEXIST) {
 		*err = xasprintf("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd); /* new, so nobody here has it open yet */
 	return 0;
 }
 

@@ -3,7 +3,9 @@
 # crash and restart mid-stream loses nothing, two forwarders bound to one
 # durable share the work without forwarding an event twice, the console
 # restarted on its durable shows exactly the backlog it missed, new durables
-# start where asked (--all, new only), and core NATS announces its losses.
+# start where asked (--all, new only), `socterm --status` polled while a
+# forwarder sends never hides its commits (nor makes a kill -9 send them
+# again), and core NATS announces its losses.
 . "$SOCTERM_SRC/tests/lib/tap.sh"
 [ -r "$SOCTERM_SRC/tests/lib/phantom.sh" ] || skip_all "Phantom emulator not in this tree"
 . "$SOCTERM_SRC/tests/lib/phantom.sh"
@@ -14,7 +16,7 @@ command -v nats-server >/dev/null || skip_all "nats-server missing"
 command -v tmux >/dev/null || skip_all "tmux missing"
 [ -x "$SOCTERM_TOOLS/phantom-emu" ] && [ -x "$SOCTERM_TOOLS/falcogen" ] || skip_all "tools not built"
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-plan 18
+plan 22
 
 # Sanitizer builds run several times slower: longer deadlines, same checks.
 SLOW=1; [ -n "${SOCTERM_SAN:-}" ] && SLOW=4
@@ -109,6 +111,40 @@ wait_for $((10 * SLOW)) "count ready" grep -q ready "$T/new.err"
 publish 40 5
 wait "$cpid"
 like "$(cat "$T/new.out")" "^events=40 " "default: a new durable gets only what comes after it"
+
+# ---- --status polled while the forwarder sends ----
+# Each --status opens and closes the database. The forwarder's commits must
+# stay in the WAL everyone reads: none left to a kill -9, none sent twice.
+emu_reset
+"$SOCTERM" --forward-only --server "$NATS_TEST_URL" --stream FALCO --durable polled \
+	--state-dir "$SD/polled" --phantom-url "$EMU_URL" --phantom-token-file "$EMU_TOKEN_FILE" \
+	--retry-max 300ms --log-file "$T/polled.log" 2>>"$T/polled.stderr" &
+PIDS[polled]=$!
+at_exit "kill -9 ${PIDS[polled]} 2>/dev/null"
+wait_for $((15 * SLOW)) "binding" bound polled
+"$SOCTERM" --status --state-dir "$SD/polled" >/dev/null
+publish 500 6 &
+pub=$!
+outbox_done() {
+	"$SOCTERM" --status --state-dir "$SD/polled" >"$T/polled.status"
+	grep -q "outbox: 0 queued, 0 sending, 500 sent" "$T/polled.status"
+}
+if wait_for $((30 * SLOW)) "500 sent in the outbox" outbox_done; then
+	pass "--status polled during sending: every escalation recorded as sent"
+else
+	fail "--status polled during sending: every escalation recorded as sent" \
+		"$(grep outbox "$T/polled.status")" "$(grep -c 'event=sent' "$T/polled.log") sent in the log"
+fi
+wait "$pub"
+is "$(ls -l "/proc/${PIDS[polled]}/fd" | grep -c 'socterm\.db.*(deleted)')" 0 \
+	"the forwarder writes no unlinked WAL"
+kill -9 "${PIDS[polled]}"; wait "${PIDS[polled]}" 2>/dev/null
+fwd_start polled polled
+settled() { [ "$(status_of polled '.pid == '"${PIDS[polled]}"' and .unsent == 0')" = true ]; }
+ok "after kill -9, the restarted forwarder finds nothing left to send" \
+	wait_for $((15 * SLOW)) "status of the restarted forwarder" settled
+is "$(status_of polled .forwarder.requests)/$(in_emu)" "0/500" "and sends nothing twice"
+stop polled
 
 # ---- core NATS: losses are possible, and said so ----
 "$SOCTERM" --forward-only --server "$NATS_TEST_URL" --state-dir "$SD/core" \
