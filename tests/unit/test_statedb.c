@@ -10,6 +10,7 @@
 
 #include "tests/unit/lib_common.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,41 @@ static void test_open_creates_private_files(void **state)
 	assert_string_equal(statedb_instance(db), inst);
 	statedb_close(db);
 	free(inst);
+	free(path);
+	rm_dir(dir);
+}
+
+/* True if another process sees a lock on the file at path (fcntl locks are
+ * the process's: only a child can ask whether the parent holds one). */
+static bool locked_for_others(const char *path)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(path, O_RDWR | O_CLOEXEC);
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		_exit(fd >= 0 && fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK ? 0 : 1);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* A second connection in the process (the forwarder's, next to the UI's)
+ * must leave the first one's lock in place: without it, another process
+ * closing the database deletes the WAL this process still writes. */
+static void test_second_open_keeps_locks(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir();
+	char *path = xasprintf("%s/socterm.db", dir);
+	struct statedb *a = open_ok(dir);
+	assert_true(locked_for_others(path));
+	struct statedb *b = open_ok(dir);
+	assert_true(locked_for_others(path));
+	statedb_close(b);
+	assert_true(locked_for_others(path));
+	statedb_close(a);
 	free(path);
 	rm_dir(dir);
 }
@@ -578,6 +614,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_creates_private_files),
+		cmocka_unit_test(test_second_open_keeps_locks),
 		cmocka_unit_test(test_migration_and_newer_schema),
 		cmocka_unit_test(test_life_cycle),
 		cmocka_unit_test(test_annotations_and_history),
