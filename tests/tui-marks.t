@@ -237,6 +237,21 @@ done >> "$E"
 ok "capacity reached, oldest evicted" tui_wait_re "100 held.*27 evicted"
 tui_keys g
 ok "the marked event is still held" tui_wait_re "^10:00:01\\.000 \\*  WARN Terminal shell"
+
+# At 80 columns the bar keeps what is state (paused, marks, the filter,
+# Phantom) and lets totals and rates go first.
+tui_resize 80 24
+tui_keys p
+tui_keys f
+tui_type "rule~e"
+tui_keys Enter
+statusbar() { tmux -L "$TUI_SOCK" capture-pane -p -t t | grep "shown/"; }
+bar_has_all() { local l; l=$(statusbar); [[ $l == *PAUSED* && $l == *marked* && $l == *"filter: rule~e"* && $l == *Phantom* ]]; }
+ok "80 columns: PAUSED, marks, filter and Phantom state all on the bar" wait_for 10 "status bar" bar_has_all
+statusbar | sed 's/^/# /'
+tui_resize 50 24
+ok "50 columns: the pause is still shown" tui_wait_re "shown/.*PAUSED"
+tui_resize 120 30
 tui_keys q
 wait_for 5 "exit" tui_dead
 done_testing

@@ -8,6 +8,8 @@
 #include "tui/scan.h"
 #include "tui/sparkline.h"
 #include "tui/timeline.h"
+#include "core/sanitize.h"
+#include "core/util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -69,100 +71,145 @@ void status_draw_header(struct app *a)
 		sparkline_draw(a, 0, a->lay.cols - sw - 1, sw);
 }
 
-struct bar {
-	int x, cols, y;
+/* The status bar is a row of segments. When they do not all fit, the least
+ * important go first (higher rank), so that at 80 columns the analyst still
+ * sees PAUSED, the marks, the filter and Phantom's state rather than totals.
+ * Text is sanitised when the segment is made: widths are then exact. */
+enum { SEG_MAX = 16, SEG_MIN_FLEX = 12 };
+
+struct seg {
+	struct sbuf text;
+	attr_t attr;
+	int rank;  /* 0: always kept ... 4: dropped first */
+	int cap;   /* 0: fixed; else the widest a flexible segment may grow */
+	int w;     /* natural width */
+	bool on;
 };
 
-static void item(struct bar *b, const char *text, attr_t attr)
+struct segs {
+	struct seg s[SEG_MAX];
+	int n;
+};
+
+static void seg_add(struct segs *v, int rank, int cap, attr_t attr, const char *text, size_t n)
 {
-	if (b->x >= b->cols)
+	if (v->n == SEG_MAX)
 		return;
-	b->x += draw_label(stdscr, b->y, b->x, text, b->cols - b->x, attr, false);
+	struct seg *g = &v->s[v->n++];
+	*g = (struct seg){ .text = SBUF_INIT, .attr = attr, .rank = rank, .cap = cap, .on = true };
+	if (v->n > 1)
+		sbuf_adds(&g->text, " | ");
+	else
+		sbuf_addc(&g->text, ' ');
+	sanitize(text, n, SAN_ONELINE | (draw_utf8() ? 0 : SAN_ASCII), &g->text);
+	g->w = text_width(sbuf_str(&g->text), g->text.len);
 }
 
-/* Text the analyst typed (the filter): sanitised, and kept short. */
-static void item_text(struct bar *b, const char *text, size_t n, int max, attr_t attr)
+static void seg_addf(struct segs *v, int rank, attr_t attr, const char *fmt, uint64_t n)
 {
-	if (b->x >= b->cols)
-		return;
-	b->x += draw_text(stdscr, b->y, b->x, text, n, MIN(max, b->cols - b->x), attr, false);
+	char num[32], buf[96];
+	fmt_count(n, num, sizeof(num));
+	snprintf(buf, sizeof(buf), fmt, num);
+	seg_add(v, rank, 0, attr, buf, strlen(buf));
+}
+
+static int seg_minw(const struct seg *g)
+{
+	return g->cap ? MIN(g->w, 3 + SEG_MIN_FLEX) : g->w;
+}
+
+/* Turns segments off, least important and rightmost first, until the
+ * minimum widths of the rest fit. */
+static void segs_fit(struct segs *v, int cols)
+{
+	for (;;) {
+		int sum = 0, drop = -1;
+		for (int i = 0; i < v->n; i++) {
+			if (!v->s[i].on)
+				continue;
+			sum += seg_minw(&v->s[i]);
+			if (v->s[i].rank > 0 && (drop < 0 || v->s[i].rank >= v->s[drop].rank))
+				drop = i;
+		}
+		if (sum <= cols || drop < 0)
+			return;
+		v->s[drop].on = false;
+	}
+}
+
+static void segs_draw(struct segs *v, int y, int cols, attr_t bg)
+{
+	int x = 0;
+	for (int i = 0; i < v->n; i++) {
+		struct seg *g = &v->s[i];
+		if (!g->on || x >= cols)
+			continue;
+		int room = cols - x;
+		if (g->cap) { /* leave the later segments their minimum */
+			int later = 0;
+			for (int j = i + 1; j < v->n; j++)
+				later += v->s[j].on ? seg_minw(&v->s[j]) : 0;
+			room = MIN(room, MAX(seg_minw(g), MIN(g->cap, cols - x - later)));
+		}
+		x += draw_label(stdscr, y, x, sbuf_str(&g->text), room, g->attr, false);
+	}
+	for (; x < cols; x++)
+		mvaddch(y, x, ' ' | bg);
+	for (int i = 0; i < v->n; i++)
+		sbuf_free(&v->s[i].text);
+}
+
+static void segs_counts(struct app *a, struct segs *v, attr_t st, attr_t warn)
+{
+	struct store_counts c;
+	store_counts(a->store, &c);
+	char n1[32], n2[32], buf[96];
+	fmt_count(c.held, n1, sizeof(n1));
+	fmt_count(c.shown, n2, sizeof(n2));
+	snprintf(buf, sizeof(buf), "%s shown/%s held", n2, n1);
+	seg_add(v, 0, 0, st, buf, strlen(buf));
+	seg_addf(v, 3, st, "%s total", c.total);
+	if (c.evicted)
+		seg_addf(v, 4, st, "%s evicted", c.evicted);
+	if (c.unparsed)
+		seg_addf(v, 2, warn, "%s unparsed", c.unparsed);
+	if (a->sst.dropped || a->sst.lossy)
+		seg_addf(v, 2, a->sst.dropped ? warn : st, "%s dropped", a->sst.dropped);
+	if (c.duplicates)
+		seg_addf(v, 4, st, "%s dup", c.duplicates);
+	if (a->sst.durable && a->sst.pending)
+		seg_addf(v, 2, warn, "catching up: %s pending", a->sst.pending);
+	seg_addf(v, 3, st, "%s ev/s", a->rate.last);
+	if (a->paused)
+		seg_addf(v, 0, warn, "PAUSED +%s new", timeline_new_while_paused(a));
+	else if (a->follow)
+		seg_add(v, 4, 0, st, "FOLLOW", 6);
+	if (c.marked)
+		seg_addf(v, 1, st, "%s marked", c.marked);
 }
 
 void status_draw_bar(struct app *a)
 {
-	struct store_counts c;
-	store_counts(a->store, &c);
 	attr_t st = ui_attr(UI_STATUS), warn = ui_attr(UI_STATUS_WARN);
-	struct bar b = { 0, a->lay.cols, a->lay.status_y };
-	char n1[32], n2[32], buf[96];
-	move(b.y, 0);
-	fmt_count(c.held, n1, sizeof(n1));
-	fmt_count(c.shown, n2, sizeof(n2));
-	snprintf(buf, sizeof(buf), " %s shown/%s held", n2, n1);
-	item(&b, buf, st);
-	fmt_count(c.total, n1, sizeof(n1));
-	snprintf(buf, sizeof(buf), " | %s total", n1);
-	item(&b, buf, st);
-	if (c.evicted) {
-		fmt_count(c.evicted, n1, sizeof(n1));
-		snprintf(buf, sizeof(buf), " | %s evicted", n1);
-		item(&b, buf, st);
-	}
-	if (c.unparsed) {
-		fmt_count(c.unparsed, n1, sizeof(n1));
-		snprintf(buf, sizeof(buf), " | %s unparsed", n1);
-		item(&b, buf, warn);
-	}
-	if (a->sst.dropped || a->sst.lossy) {
-		fmt_count(a->sst.dropped, n1, sizeof(n1));
-		snprintf(buf, sizeof(buf), " | %s dropped", n1);
-		item(&b, buf, a->sst.dropped ? warn : st);
-	}
-	if (c.duplicates) {
-		fmt_count(c.duplicates, n1, sizeof(n1));
-		snprintf(buf, sizeof(buf), " | %s dup", n1);
-		item(&b, buf, st);
-	}
-	if (a->sst.durable && a->sst.pending) {
-		fmt_count(a->sst.pending, n1, sizeof(n1));
-		snprintf(buf, sizeof(buf), " | catching up: %s pending", n1);
-		item(&b, buf, warn);
-	}
-	fmt_count(a->rate.last, n1, sizeof(n1));
-	snprintf(buf, sizeof(buf), " | %s ev/s", n1);
-	item(&b, buf, st);
-	if (a->paused) {
-		fmt_count(timeline_new_while_paused(a), n1, sizeof(n1));
-		snprintf(buf, sizeof(buf), " | PAUSED +%s new", n1);
-		item(&b, buf, warn);
-	} else if (a->follow) {
-		item(&b, " | FOLLOW", st);
-	}
-	if (c.marked) {
-		fmt_count(c.marked, n1, sizeof(n1));
-		snprintf(buf, sizeof(buf), " | %s marked", n1);
-		item(&b, buf, st);
-	}
-	struct sbuf f = SBUF_INIT;
-	if (filterui_describe(a, &f)) {
-		item(&b, " | ", st);
-		item_text(&b, f.s, f.len, MAX(12, a->lay.cols / 3), st);
-	}
-	sbuf_free(&f);
+	int cols = a->lay.cols, y = a->lay.status_y;
+	struct segs v = { .n = 0 };
+	segs_counts(a, &v, st, warn);
+	struct sbuf t = SBUF_INIT;
+	if (filterui_describe(a, &t))
+		seg_add(&v, 1, MAX(SEG_MIN_FLEX, cols / 3), st, sbuf_str(&t), t.len);
+	char buf[96];
 	scan_status(a, buf, sizeof(buf));
-	if (buf[0]) {
-		item(&b, " | ", st);
-		item(&b, buf, warn);
-	}
-	struct sbuf fw = SBUF_INIT;
+	if (buf[0])
+		seg_add(&v, 2, 0, warn, buf, strlen(buf));
+	sbuf_reset(&t);
 	bool fw_warn;
-	escstate_status(a, &fw, &fw_warn);
-	item(&b, " | ", st);
-	if (b.x < b.cols) /* the last error may quote the server */
-		b.x += draw_text(stdscr, b.y, b.x, sbuf_str(&fw), fw.len, b.cols - b.x, fw_warn ? warn : st, false);
-	sbuf_free(&fw);
-	for (; b.x < b.cols; b.x++)
-		mvaddch(b.y, b.x, ' ' | st);
+	escstate_status(a, &t, &fw_warn);
+	/* the last error may quote the server: flexible, to the end of the row */
+	seg_add(&v, 1, cols, fw_warn ? warn : st, sbuf_str(&t), t.len);
+	sbuf_free(&t);
+	move(y, 0);
+	segs_fit(&v, cols);
+	segs_draw(&v, y, cols, st);
 }
 
 void status_draw_message(struct app *a)
