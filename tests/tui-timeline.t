@@ -76,4 +76,21 @@ TUI_LC=C tui_start -x 120 -y 12 -- "$F"
 ok "ASCII fallback escapes non-ASCII" tui_wait '\u898f'
 ok "no raw UTF-8 bytes written" bash -c "! LC_ALL=C grep -qaP '[\\x80-\\xff]' '$TUI_LOG'"
 tui_keys q
+# TERM=vt100 (an old ssh profile) on a terminal that sends today's keys:
+# Home, End, PgUp still move, rather than arriving as Esc + '['.
+for i in $(seq -w 1 50); do
+	printf '{"rule":"Rule %s","priority":"Warning","time":"2024-05-01T10:00:%s.000Z","output":"o%s","hostname":"h"}\n' "$i" "$i" "$i"
+done > "$T/keys.jsonl"
+TUI_TERM=vt100 tui_start -x 100 -y 30 -- "$T/keys.jsonl"
+tui_wait "50 shown" >/dev/null
+tui_keys Enter
+tui_wait_re "^rule +Rule 50" >/dev/null
+tui_keys Home
+ok "TERM=vt100: Home selects the first event" tui_wait_re "^rule +Rule 01"
+tui_keys End
+ok "TERM=vt100: End selects the last" tui_wait_re "^rule +Rule 50"
+tui_keys PPage
+ok "TERM=vt100: PgUp moves up a page" tui_wait_re "^rule +Rule [0-4][0-9]"
+ok "TERM=vt100: no stray Esc-[ (jump to mark)" bash -c "! tmux -L $TUI_SOCK capture-pane -p -t t | grep -q 'no marked events'"
+tui_keys q
 done_testing

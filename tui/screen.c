@@ -125,6 +125,34 @@ static void capture_stderr(struct screen *s)
 	s->err_fd = p[0];
 }
 
+/* What today's terminals send for these keys, whatever TERM says: over ssh
+ * with an old profile (TERM=vt100, say) PgUp arrives as ESC [ 5 ~, which
+ * curses would otherwise hand over as Esc followed by '[' (jump to the
+ * previous mark). Sequences the terminfo entry already binds are left as
+ * they are. */
+static const struct {
+	const char *seq;
+	int key;
+} common_keys[] = {
+	{ "\033[A", KEY_UP },    { "\033[B", KEY_DOWN },  { "\033[C", KEY_RIGHT },
+	{ "\033[D", KEY_LEFT },  { "\033OA", KEY_UP },    { "\033OB", KEY_DOWN },
+	{ "\033OC", KEY_RIGHT }, { "\033OD", KEY_LEFT },  { "\033[5~", KEY_PPAGE },
+	{ "\033[6~", KEY_NPAGE }, { "\033[1~", KEY_HOME }, { "\033[4~", KEY_END },
+	{ "\033[7~", KEY_HOME }, { "\033[8~", KEY_END },  { "\033[H", KEY_HOME },
+	{ "\033[F", KEY_END },   { "\033OH", KEY_HOME },  { "\033OF", KEY_END },
+	{ "\033[2~", KEY_IC },   { "\033[3~", KEY_DC },   { "\033[Z", KEY_BTAB },
+	{ "\033OP", KEY_F(1) },  { "\033OQ", KEY_F(2) },  { "\033OR", KEY_F(3) },
+	{ "\033OS", KEY_F(4) },  { "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) },
+	{ "\033[13~", KEY_F(3) }, { "\033[14~", KEY_F(4) },
+};
+
+static void define_common_keys(void)
+{
+	for (size_t i = 0; i < ARRAY_LEN(common_keys); i++)
+		if (key_defined(common_keys[i].seq) == 0)
+			define_key(common_keys[i].seq, common_keys[i].key);
+}
+
 int screen_start(struct screen *s, char **err)
 {
 	memset(s, 0, sizeof(*s));
@@ -147,6 +175,7 @@ int screen_start(struct screen *s, char **err)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	define_common_keys();
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	s->in_fd = fileno(tty_in);
