@@ -69,7 +69,7 @@ struct fval {
 /* event.flags */
 enum {
 	EV_UNPARSED    = 1 << 0, /* not a Falco event: only raw bytes and `error` */
-	EV_REPAIRED    = 1 << 1, /* invalid UTF-8 was replaced by U+FFFD to parse */
+	EV_REPAIRED    = 1 << 1, /* invalid UTF-8 or escapes replaced by U+FFFD to parse */
 	EV_HAS_UUID    = 1 << 2, /* id is the falcosidekick uuid */
 	EV_TIME_GUESS  = 1 << 3, /* `time` missing or invalid: evt.time or arrival */
 	EV_NO_OUTPUT   = 1 << 4, /* `output` absent: the message is synthesised */

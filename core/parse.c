@@ -4,7 +4,9 @@
  * repairs happen before jansson sees the bytes, both on a private copy (the
  * spool keeps the original): invalid UTF-8 becomes U+FFFD, and integers
  * beyond 64 bits become strings of the same digits (jansson refuses them, and
- * Falco fields such as counters can legitimately be that large). */
+ * Falco fields such as counters can legitimately be that large). A third
+ * only when jansson refused the line: lone UTF-16 surrogate escapes, and
+ * \u0000 in object keys, become \uFFFD and the copy is parsed again. */
 #include "core/parse.h"
 #include "core/evfmt.h"
 #include "core/utf8.h"
@@ -151,6 +153,83 @@ static bool quote_big_ints(const char *s, size_t n, struct sbuf *out)
 	}
 	if (changed)
 		sbuf_add(out, s + copied, n - copied);
+	return changed;
+}
+
+/* Value of the escape "\uXXXX" at s[i], or -1 if there is none. */
+static long escape_u(const char *s, size_t n, size_t i)
+{
+	if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u')
+		return -1;
+	long v = 0;
+	for (size_t k = 2; k < 6; k++) {
+		int h = hexval((unsigned char)s[i + k]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* "\u0000" escapes in the string body s[0..n) become "\uFFFD". */
+static bool fix_nul_escapes(char *s, size_t n)
+{
+	bool changed = false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (escape_u(s, n, i) == 0) {
+			memcpy(s + i + 2, "FFFD", 4);
+			changed = true;
+		}
+		i++; /* the escaped character */
+	}
+	return changed;
+}
+
+/* Rewrites, in place and at the same length, the string escapes jansson
+ * refuses although the rest of the line is a good event: a UTF-16 surrogate
+ * that is not half of a high+low pair (Go's and other encoders emit them
+ * for broken input, and one would turn an Emergency into an unparsed
+ * record) and a \u0000 inside an object key. Both become \uFFFD, as invalid
+ * UTF-8 does. Returns false if there was nothing to rewrite. */
+static bool fix_escapes(char *s, size_t n)
+{
+	bool changed = false, in_str = false;
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!in_str) {
+			if (s[i] == '"') {
+				in_str = true;
+				start = i + 1;
+			}
+			continue;
+		}
+		if (s[i] == '"') {
+			in_str = false;
+			size_t j = i + 1;
+			while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n'))
+				j++;
+			if (j < n && s[j] == ':')
+				changed |= fix_nul_escapes(s + start, i - start);
+			continue;
+		}
+		if (s[i] != '\\')
+			continue;
+		long v = escape_u(s, n, i);
+		if (v < 0xd800 || v > 0xdfff) {
+			i++; /* the escaped character (for \u, the digits are harmless) */
+			continue;
+		}
+		long lo = v <= 0xdbff ? escape_u(s, n, i + 6) : -1;
+		if (lo >= 0xdc00 && lo <= 0xdfff) {
+			i += 11; /* a valid pair */
+			continue;
+		}
+		memcpy(s + i + 2, "FFFD", 4);
+		changed = true;
+		i += 5;
+	}
 	return changed;
 }
 
@@ -604,7 +683,23 @@ json_t *falco_json_load(const char *raw, size_t len, bool *repaired, json_error_
 		text = fixed2.s;
 		n = fixed2.len;
 	}
+	json_error_t local;
+	if (!err)
+		err = &local;
 	json_t *root = json_loadb(text, n, JSON_ALLOW_NUL, err);
+	if (!root && (json_error_code(err) == json_error_invalid_syntax ||
+		      json_error_code(err) == json_error_null_byte_in_key)) {
+		/* Only a failed load pays for the rescan; lengths do not change,
+		 * so an error position still points into the original. */
+		struct sbuf esc = SBUF_INIT;
+		sbuf_add(&esc, text, n);
+		if (fix_escapes(esc.s, esc.len)) {
+			root = json_loadb(esc.s, esc.len, JSON_ALLOW_NUL, err);
+			if (root && repaired)
+				*repaired = true;
+		}
+		sbuf_free(&esc);
+	}
 	sbuf_free(&fixed);
 	sbuf_free(&fixed2);
 	return root;

@@ -17,6 +17,7 @@
 
 #include "core/event.h"
 #include "core/parse.h"
+#include "core/sanitize.h"
 #include "core/spool.h"
 #include "core/util.h"
 
@@ -260,7 +261,8 @@ static void test_hostile(void **state)
 		"[1,2,3]",
 		"\"just a string\"",
 		"",
-		"{\"rule\":\"r\", \"x\":\"\\ud800\"}",
+		/* a lone surrogate is repaired, not the rest of a bad line */
+		"{\"rule\":\"r\", \"x\":\"\\ud800\", \"y\":}",
 		"not json at all \x1b[2J",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(unparsable); i++) {
@@ -291,6 +293,130 @@ static void test_hostile(void **state)
 	assert_true(ev->flags & EV_UNPARSED);
 	event_free(ev);
 	sbuf_free(&deep);
+}
+
+/* A lone UTF-16 surrogate escape must not make an Emergency an unparsed
+ * record (jansson refuses the whole line): it becomes U+FFFD, like invalid
+ * UTF-8, the rule and priority survive and the raw bytes stay exact. */
+static void test_lone_surrogates(void **state)
+{
+	(void)state;
+	const char line[] = "{\"rule\":\"Terminal shell in container\",\"priority\":\"Emergency\","
+			    "\"output\":\"10:00:00.000000000: Emergency shell (cmd=bash \\ud800x\\udfff)\","
+			    "\"output_fields\":{\"proc.cmdline\":\"bash \\ud800x\\udfff\"}}";
+	struct event *ev = parse(line);
+	assert_false(ev->flags & EV_UNPARSED);
+	assert_true(ev->flags & EV_REPAIRED);
+	assert_int_equal(ev->prio, PRIO_EMERGENCY);
+	assert_string_equal(intern_str(ev->rule, NULL), "Terminal shell in container");
+	assert_field(ev, "proc.cmdline", FV_STRING, "bash \xef\xbf\xbdx\xef\xbf\xbd");
+	char *msg = message_of(ev);
+	assert_string_equal(msg, "shell (cmd=bash \xef\xbf\xbdx\xef\xbf\xbd)");
+	free(msg);
+	struct sbuf raw = SBUF_INIT;
+	event_raw(ev, &raw);
+	assert_int_equal(raw.len, sizeof line - 1);
+	assert_memory_equal(raw.s, line, sizeof line - 1);
+	sbuf_free(&raw);
+	event_free(ev);
+
+	/* what becomes U+FFFD, and what does not */
+	static const struct { const char *in, *want; } cases[] = {
+		{ "\\ud800", "\xef\xbf\xbd" },                      /* high alone */
+		{ "\\uDFFF", "\xef\xbf\xbd" },                      /* low alone */
+		{ "a\\udbffb", "a\xef\xbf\xbd" "b" },               /* high, then text */
+		{ "\\ud800\\u0041", "\xef\xbf\xbd" "A" },           /* high, then not a low */
+		{ "\\udc00\\ud800", "\xef\xbf\xbd\xef\xbf\xbd" },   /* reversed pair */
+		{ "\\ud800\\ud800\\udc00", "\xef\xbf\xbd\xf0\x90\x80\x80" }, /* second high pairs */
+		{ "\\ud83d\\ude00\\ud800", "\xf0\x9f\x98\x80\xef\xbf\xbd" }, /* pair kept */
+		{ "\\\\ud800\\ud800", "\\ud800\xef\xbf\xbd" },      /* escaped backslash: text */
+		{ "\\\"\\ud800\\\"", "\"\xef\xbf\xbd\"" },          /* escaped quotes around it */
+		{ "\\ud800\\u0000", "\xef\xbf\xbd" "\0" },          /* NUL in a value is kept */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *l = xasprintf("{\"rule\":\"r\",\"priority\":\"Alert\",\"output_fields\":{\"v\":\"%s\"}}",
+				    cases[i].in);
+		ev = parse(l);
+		assert_false(ev->flags & EV_UNPARSED);
+		assert_true(ev->flags & EV_REPAIRED);
+		assert_int_equal(ev->prio, PRIO_ALERT);
+		struct fval v;
+		assert_true(event_get_name(ev, "v", &v));
+		size_t n, wn = strlen(cases[i].want) + (strstr(cases[i].in, "u0000") ? 1 : 0);
+		const char *s = intern_str(v.str, &n);
+		assert_int_equal(n, wn);
+		assert_memory_equal(s, cases[i].want, wn);
+		event_free(ev);
+		free(l);
+	}
+
+	/* a valid pair alone needs no repair */
+	ev = parse("{\"rule\":\"r\",\"output_fields\":{\"v\":\"\\ud83d\\ude00\"}}");
+	assert_false(ev->flags & (EV_UNPARSED | EV_REPAIRED));
+	event_free(ev);
+
+	/* in a key, and \u0000 in a key (jansson refuses both) */
+	ev = parse("{\"rule\":\"r\",\"priority\":\"Critical\",\"output_fields\":"
+		   "{\"k\\ud800\":1,\"a\\u0000b\" : \"x\\u0000y\"}}");
+	assert_false(ev->flags & EV_UNPARSED);
+	assert_true(ev->flags & EV_REPAIRED);
+	assert_int_equal(ev->prio, PRIO_CRITICAL);
+	assert_field(ev, "k\xef\xbf\xbd", FV_INT, "1");
+	struct fval v;
+	assert_true(event_get_name(ev, "a\xef\xbf\xbd" "b", &v));
+	size_t n;
+	const char *s = intern_str(v.str, &n);
+	assert_int_equal(n, 3);
+	assert_memory_equal(s, "x\0y", 3);
+	event_free(ev);
+
+	/* the loader the CEF mapping and the detail pane use: same repair,
+	 * with or without the optional arguments */
+	bool repaired = false;
+	json_error_t err;
+	json_t *j = falco_json_load(line, sizeof line - 1, &repaired, &err);
+	assert_non_null(j);
+	assert_true(repaired);
+	assert_string_equal(json_string_value(json_object_get(j, "priority")), "Emergency");
+	json_decref(j);
+	j = falco_json_load(line, sizeof line - 1, NULL, NULL);
+	assert_non_null(j);
+	json_decref(j);
+	const char broken[] = "{\"x\":\"\\ud800\",";
+	assert_null(falco_json_load(broken, sizeof broken - 1, &repaired, &err));
+	assert_null(falco_json_load(broken, sizeof broken - 1, NULL, NULL));
+}
+
+/* Invalid UTF-8 inside strings is repaired the same way, and the display
+ * still shows every bad byte of the raw line escaped. */
+static void test_invalid_utf8_display(void **state)
+{
+	(void)state;
+	const char line[] = "{\"rule\":\"r\",\"priority\":\"Emergency\",\"output_fields\":"
+			    "{\"proc.cmdline\":\"a\x80\xff\xfe\xc3z \xc0\xaf \\ud800\",\"v\":\"n\\u0000l\"}}";
+	struct event *ev = parse(line);
+	assert_false(ev->flags & EV_UNPARSED);
+	assert_true(ev->flags & EV_REPAIRED);
+	assert_int_equal(ev->prio, PRIO_EMERGENCY);
+	assert_field(ev, "proc.cmdline",  FV_STRING,
+		     "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd");
+	struct sbuf raw = SBUF_INIT, shown = SBUF_INIT;
+	event_raw(ev, &raw);
+	assert_memory_equal(raw.s, line, sizeof line - 1);
+	sanitize(raw.s, raw.len, SAN_ONELINE, &shown);
+	assert_null(sanitize_check_output(shown.s, shown.len, SAN_ONELINE, NULL));
+	assert_non_null(strstr(sbuf_str(&shown), "a\\x80\\xff\\xfe\\xc3z \\xc0\\xaf \\ud800"));
+	/* a NUL in a parsed value is shown escaped */
+	struct fval v;
+	assert_true(event_get_name(ev, "v", &v));
+	size_t n;
+	const char *s = intern_str(v.str, &n);
+	sbuf_reset(&shown);
+	sanitize(s, n, SAN_ONELINE, &shown);
+	assert_string_equal(sbuf_str(&shown), "n\\x00l");
+	sbuf_free(&raw);
+	sbuf_free(&shown);
+	event_free(ev);
 }
 
 /* A 4 MB command line parses and round-trips. */
@@ -560,6 +686,8 @@ int main(void)
 		cmocka_unit_test(test_priorities),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_lone_surrogates),
+		cmocka_unit_test(test_invalid_utf8_display),
 		cmocka_unit_test(test_huge_line),
 		cmocka_unit_test(test_time_formats),
 		cmocka_unit_test(test_message_prefix),
