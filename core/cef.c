@@ -64,6 +64,58 @@ static int prio_rank(enum prio p)
 
 /* ---- loading -------------------------------------------------------------- */
 
+/* A copy of s[0..n) with every NUL byte as U+FFFD (in cef_event_load's
+ * strings, a NUL is always a whole character). */
+static void add_without_nul(struct sbuf *b, const char *s, size_t n)
+{
+	for (const char *end = s + n; s < end;) {
+		const char *z = memchr(s, '\0', (size_t)(end - s));
+		if (!z) {
+			sbuf_add(b, s, (size_t)(end - s));
+			break;
+		}
+		sbuf_add(b, s, (size_t)(z - s));
+		sbuf_add(b, "\xef\xbf\xbd", 3);
+		s = z + 1;
+	}
+}
+
+/* Replaces NUL in every string of v (in place); true if there was one.
+ * Phantom keeps JSON in PostgreSQL, whose text and jsonb refuse U+0000: one
+ * NUL anywhere in an artifact's data gets the whole escalation refused for
+ * good (HTTP 400), so an attacker who controls a field could keep an alert
+ * out of Phantom. U+FFFD is what invalid UTF-8 and lone surrogates already
+ * become; the exact original goes along in "socterm.raw", where the JSON
+ * escape \u0000 is plain text. Keys need nothing: the loader never yields
+ * a NUL in one. jansson limits nesting, so the recursion is bounded. */
+static bool strip_nul(json_t *v)
+{
+	bool found = false;
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		size_t n = json_string_length(v);
+		if (!memchr(s, '\0', n))
+			return false;
+		struct sbuf b = SBUF_INIT;
+		add_without_nul(&b, s, n);
+		json_string_setn(v, b.s, b.len);
+		sbuf_free(&b);
+		return true;
+	}
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *e;
+		json_object_foreach(v, k, e)
+			found |= strip_nul(e);
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e)
+			found |= strip_nul(e);
+	}
+	return found;
+}
+
 json_t *cef_event_load(const char *raw, size_t len)
 {
 	while (len && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
@@ -82,13 +134,17 @@ json_t *cef_event_load(const char *raw, size_t len)
 		json_object_set_new(ev, "rule", json_string("Unparsed event"));
 		json_object_set_new(ev, "socterm.error", json_string(err.text));
 	}
-	if (repaired || json_object_get(ev, "socterm.error")) {
-		/* Keep what arrived, as valid UTF-8 text. */
-		struct sbuf fixed = SBUF_INIT;
+	bool had_nul = strip_nul(ev);
+	if (repaired || had_nul || json_object_get(ev, "socterm.error")) {
+		/* Keep what arrived, as valid UTF-8 text without NUL (raw NUL
+		 * bytes only occur in lines that are not JSON). */
+		struct sbuf fixed = SBUF_INIT, text = SBUF_INIT;
 		if (!utf8_repair(raw, len, &fixed))
 			sbuf_add(&fixed, raw, len);
-		json_object_set_new(ev, "socterm.raw", json_stringn(fixed.s ? fixed.s : "", fixed.len));
+		add_without_nul(&text, fixed.s ? fixed.s : "", fixed.len);
+		json_object_set_new(ev, "socterm.raw", json_stringn(text.s ? text.s : "", text.len));
 		sbuf_free(&fixed);
+		sbuf_free(&text);
 	}
 	return ev;
 }

@@ -11,6 +11,12 @@
  *  - "No value" (JSON null, "" and the literal string "<NA>", bug-cases B01)
  *    is never mapped to a CEF key; the full event, nulls and "<NA>" included,
  *    is kept verbatim in the artifact's `data`.
+ *  - NUL: nothing sent to Phantom contains U+0000 (its PostgreSQL refuses
+ *    it, and the whole escalation with it). cef_event_load() turns every NUL
+ *    in a string into U+FFFD, the mark already used for invalid UTF-8 and
+ *    lone surrogates, and then adds the original line as "socterm.raw", in
+ *    which the JSON escape \u0000 is six plain characters. The outbox and
+ *    the spool keep the exact bytes.
  *  - Times: start_time is ISO 8601 UTC with microseconds and `Z`
  *    ("2024-05-01T10:00:00.123456Z", truncated, never rounded up) because
  *    that is the form Phantom returns and documents; the full nanosecond time
@@ -67,11 +73,12 @@ const char *cef_default_severity(enum prio p);
 const char *cef_severity(const struct cef_params *p, enum prio prio);
 
 /* Parses the original bytes of an event into a JSON object, never failing,
- * the way the event parser does (falco_json_load): invalid UTF-8 is replaced
- * by U+FFFD (the original, repaired, then also goes to "socterm.raw"),
- * integers beyond 64 bits are kept as strings of their digits, and input that
- * is not a JSON object becomes {"rule": "Unparsed event", "socterm.raw":
- * "<text>", "socterm.error": "<why>"}. */
+ * the way the event parser does (falco_json_load): invalid UTF-8, lone
+ * surrogate escapes and NUL are replaced by U+FFFD (the original, as valid
+ * UTF-8 without NUL, then also goes to "socterm.raw"), integers beyond 64
+ * bits are kept as strings of their digits, and input that is not a JSON
+ * object becomes {"rule": "Unparsed event", "socterm.raw": "<text>",
+ * "socterm.error": "<why>"}. */
 json_t *cef_event_load(const char *raw, size_t len);
 
 /* "socterm-" + 32 lower-case hex digits; ids may come in any order and may

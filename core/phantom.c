@@ -593,6 +593,20 @@ static void transport_error(struct phantom *ph, CURLcode rc, struct phantom_resu
 		set_error(r, "%s", detail);
 }
 
+char *phantom_body(json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT);
+	/* jansson writes U+0000 as the escape \u0000 (lower case, the only
+	 * form it writes); most bodies have none, so look before walking */
+	if (!s || !strstr(s, "\\u0000"))
+		return s;
+	/* p + 2: past the escaped character (after \\, u0000 is text) */
+	for (char *p = s; (p = strchr(p, '\\')) && p[1]; p += 2)
+		if (strncmp(p + 1, "u0000", 5) == 0)
+			memcpy(p + 2, "FFFD", 4);
+	return s;
+}
+
 static void perform(struct phantom *ph, const char *method, const char *path, json_t *body,
 		    struct phantom_result *r)
 {
@@ -605,7 +619,7 @@ static void perform(struct phantom *ph, const char *method, const char *path, js
 	ph->too_big = false;
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	if (strcmp(method, "POST") == 0) {
-		data = json_dumps(body, JSON_COMPACT);
+		data = phantom_body(body);
 		if (!data) {
 			r->outcome = PH_PERMANENT;
 			set_error(r, "cannot encode the request as JSON");

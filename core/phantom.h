@@ -110,6 +110,13 @@ void phantom_note_add(struct phantom *ph, json_t *note, struct phantom_result *r
 /* GET /rest/container/<id>/notes (all pages); r->body is {"data": [...]}. */
 void phantom_notes_list(struct phantom *ph, long long cid, struct phantom_result *r);
 
+/* The text of a request body as it is sent: compact JSON in which any
+ * U+0000 is written as U+FFFD (\uFFFD). Phantom stores JSON in PostgreSQL,
+ * which refuses U+0000 and with it the whole request, for good; cef.h keeps
+ * NUL out of what it builds, this makes sure of it for every request.
+ * NULL if body cannot be encoded. Caller frees. */
+char *phantom_body(json_t *body);
+
 /* Judges one HTTP answer (pure; also the fuzz target's entry point).
  * content_type and retry_after may be NULL; body need not be terminated. */
 void phantom_classify(long status, const char *content_type, const char *body, size_t len,

@@ -6,7 +6,8 @@
 # SIGHUP reloads the filter (a bad one is refused), no secret reaches the
 # logs, the state directory or the environment, --status shows the live
 # counters, refused credentials exit 77 without losing events, and events
-# Phantom refuses for good make a backfill exit 65.
+# Phantom refuses for good make a backfill exit 65; attacker-controlled NUL
+# and lone surrogates cannot keep an alert out of Phantom.
 . "$SOCTERM_SRC/tests/lib/tap.sh"
 [ -r "$SOCTERM_SRC/tests/lib/phantom.sh" ] || skip_all "Phantom emulator not in this tree"
 . "$SOCTERM_SRC/tests/lib/phantom.sh"
@@ -152,4 +153,33 @@ gen --seed 9 --count 5 --out "$T/5.jsonl"
 fwd perm "$T/5.jsonl"
 is "$RC" 65 "a backfill with an event Phantom refused: exit 65"
 like "$OUT" "1 escalations were refused by Phantom" "and says how many"
+
+# ---- hostile bytes: a NUL (which Phantom's database refuses) or a lone
+# surrogate (which strict JSON refuses) in a field still makes a proper
+# container with the event's own severity ----
+emu_reset
+fwd hostile "$SOCTERM_SRC/tests/fixtures/escalate/hostile.jsonl"
+is "$RC" 0 "NUL and lone surrogate: backfill delivered, exit 0"
+unlike "$OUT" "event=failed" "nothing refused by Phantom"
+st=$(emu_state)
+sev() { jq -r --arg n "$1" '[.containers[] | select(.name == $n) | .severity] | join(",")' <<<"$st"; }
+is "$(sev "Read sensitive file untrusted")" "low" "NUL in the command line: its container, Notice -> low"
+is "$(sev "Terminal shell in container")" "high" "lone surrogate: its container, Emergency -> high (not 'Unparsed event')"
+is "$(sev "Unparsed event")" "" "no unparsed record sent"
+cs1() { jq -r --arg n "$1" '.containers[] | select(.name == $n) | .artifacts[0].cef.cs1' <<<"$st"; }
+is "$(cs1 "Read sensitive file untrusted")" $'cat /etc/shadow\uFFFD --hidden-arg' "NUL shown as U+FFFD in the CEF"
+is "$(cs1 "Terminal shell in container")" $'bash -il \uFFFDx\uFFFD' "lone surrogates shown as U+FFFD in the CEF"
+raw=$(jq -r '.containers[] | select(.name == "Read sensitive file untrusted") | .artifacts[0].data["socterm.raw"]' <<<"$st")
+is "$raw" "$(head -n 1 "$SOCTERM_SRC/tests/fixtures/escalate/hostile.jsonl")" "the original line goes along in socterm.raw"
+# every kind of hostile event: only the malformed lines become unparsed records
+emu_reset
+"$SOCTERM_TOOLS/falcogen" --hostile-only --count 46 --seed 7 --stats --out "$T/hostile.jsonl" 2>"$T/hostile.stats"
+malformed=$(grep -o "malformed=[0-9]*" "$T/hostile.stats" | tail -1 | cut -d= -f2)
+fwd hostile2 "$T/hostile.jsonl"
+st=$(emu_state)
+is "$RC/$(jq '.containers|length' <<<"$st")" "0/46" "--hostile-only: exit 0, 46 containers"
+is "$(jq '[.containers[] | select(.name == "Unparsed event")] | length' <<<"$st")" "$malformed" \
+	"unparsed records: only the $malformed malformed lines"
+is "$(jq '[.containers[] | select(.name | test("NUL|lone surrogate"))] | length' <<<"$st")" 4 \
+	"NUL and lone surrogate events arrive under their own rule"
 done_testing

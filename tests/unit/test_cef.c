@@ -73,7 +73,8 @@ static void fail_diff(const char *what, json_t *got, json_t *want)
 }
 
 /* Replaces "$event" artifact data by the input events and "$sdi" by the
- * computed SDI, so the expected files need not repeat the input. */
+ * computed SDI, so the expected files need not repeat the input. Data that
+ * the mapping had to repair (NUL, lone surrogates) is written out. */
 static void fill_placeholders(json_t *want, json_t **events, const char **ids, size_t n)
 {
 	json_t *arts = json_object_get(want, "artifacts");
@@ -81,6 +82,9 @@ static void fill_placeholders(json_t *want, json_t **events, const char **ids, s
 	json_t *a;
 	json_array_foreach(arts, i, a) {
 		const char *sdi = json_string_value(json_object_get(a, "source_data_identifier"));
+		const char *data = json_string_value(json_object_get(a, "data"));
+		if (!data || strcmp(data, "$event") != 0)
+			continue; /* written out: the input needed repairs */
 		for (size_t j = 0; j < n; j++)
 			if (sdi && strcmp(sdi, ids[j]) == 0) {
 				json_object_set(a, "data", events[j]);
@@ -137,9 +141,13 @@ static void run_golden(const char *name)
 	for (size_t i = 0; i < n; i++) {
 		events[i] = cef_event_load(lines[i], strlen(lines[i]));
 		ids[i] = json_string_value(json_array_get(jids, i));
-		/* what the forwarder sends as data is exactly the input JSON */
+		/* what the forwarder sends as data is exactly the input JSON,
+		 * unless strict JSON refuses the line (then it is repaired) */
 		json_t *plain = json_loads(lines[i], 0, NULL);
-		assert_true(json_equal(plain, events[i]));
+		if (plain)
+			assert_true(json_equal(plain, events[i]));
+		else
+			assert_non_null(json_object_get(events[i], "socterm.raw"));
 		json_decref(plain);
 	}
 	struct cef_params p;
@@ -151,7 +159,7 @@ static void run_golden(const char *name)
 	if (!json_equal(got, want))
 		fail_diff(name, got, want);
 
-	/* the body is valid JSON (what the client will send) */
+	/* the body is valid JSON without NUL (what Phantom accepts) */
 	char *body = json_dumps(got, JSON_COMPACT);
 	assert_non_null(body);
 	json_t *back = json_loads(body, 0, NULL);
@@ -459,6 +467,130 @@ static void test_event_load_never_fails(void **state)
 	json_decref(ev);
 }
 
+/* True if any string or key under v holds a NUL. */
+static bool has_nul(json_t *v)
+{
+	if (json_is_string(v))
+		return memchr(json_string_value(v), '\0', json_string_length(v)) != NULL;
+	const char *k;
+	json_t *e;
+	size_t i;
+	if (json_is_object(v))
+		json_object_foreach(v, k, e)
+			if (has_nul(e))
+				return true;
+	if (json_is_array(v))
+		json_array_foreach(v, i, e)
+			if (has_nul(e))
+				return true;
+	return false;
+}
+
+/* An attacker-controlled NUL must not keep an alert out of Phantom (its
+ * PostgreSQL refuses U+0000, and the escalation with it): nothing built for
+ * Phantom holds one; U+FFFD stands in, the original line goes along. */
+static void test_nul_never_sent(void **state)
+{
+	(void)state;
+	const char line[] =
+		"{\"rule\":\"Read sensitive\\u0000 file\",\"priority\":\"Notice\","
+		"\"hostname\":\"node\\u0000-1\",\"tags\":[\"t\\u0000\",\"x\"],"
+		"\"time\":\"2024-05-01T10:00:00.000000000Z\","
+		"\"output\":\"10:00:00.000000000: Notice read (cmd=cat /etc/shadow\\u0000 --hidden-arg)\","
+		"\"output_fields\":{\"proc.cmdline\":\"cat /etc/shadow\\u0000 --hidden-arg\","
+		"\"fd.name\":\"/etc/shadow\\u0000\",\"proc.args\":[\"a\\u0000\"],"
+		"\"k8s.pod.labels\":{\"l\":\"v\\u0000\"},\"user.name\":\"\\u0000\","
+		"\"lit\":\"\\\\u0000\"}}\n";
+	json_t *ev = cef_event_load(line, sizeof line - 1);
+	assert_null(json_object_get(ev, "socterm.error"));
+	assert_false(has_nul(ev));
+	json_t *f = json_object_get(ev, "output_fields");
+	assert_string_equal(json_string_value(json_object_get(f, "proc.cmdline")),
+			    "cat /etc/shadow\xef\xbf\xbd --hidden-arg");
+	assert_string_equal(json_string_value(json_object_get(f, "user.name")), "\xef\xbf\xbd");
+	/* a backslash and "u0000" as text is not a NUL and stays as it is */
+	assert_string_equal(json_string_value(json_object_get(f, "lit")), "\\u0000");
+	/* the exact original goes along (the trailing newline is not part of it) */
+	char *orig = xstrndup(line, sizeof line - 2);
+	assert_string_equal(json_string_value(json_object_get(ev, "socterm.raw")), orig);
+	free(orig);
+
+	const char *ids[] = { "nul-1" };
+	json_t *c = cef_container(NULL, &ev, ids, 1);
+	assert_false(has_nul(c));
+	assert_string_equal(json_string_value(json_object_get(c, "name")), "Read sensitive\xef\xbf\xbd file");
+	assert_string_equal(json_string_value(json_object_get(c, "severity")), "low");
+	assert_string_equal(json_string_value(json_object_get(c, "description")),
+			    "read (cmd=cat /etc/shadow\xef\xbf\xbd --hidden-arg)");
+	json_t *a = json_array_get(json_object_get(c, "artifacts"), 0);
+	json_t *cef = json_object_get(a, "cef");
+	assert_string_equal(json_string_value(json_object_get(a, "severity")), "low");
+	assert_string_equal(json_string_value(json_object_get(cef, "cs1")),
+			    "cat /etc/shadow\xef\xbf\xbd --hidden-arg");
+	assert_string_equal(json_string_value(json_object_get(cef, "filePath")), "/etc/shadow\xef\xbf\xbd");
+	/* strict JSON (no NUL allowed) reads the body back */
+	char *body = json_dumps(c, JSON_COMPACT);
+	json_t *back = json_loads(body, 0, NULL);
+	assert_non_null(back);
+	assert_true(json_equal(back, c));
+	json_decref(back);
+	free(body);
+	json_decref(c);
+
+	/* a note about it */
+	struct cef_note_in in = { .text = "seen", .marker = "m", .event_id = "nul-1",
+				  .rule = json_string_value(json_object_get(ev, "rule")) };
+	json_t *n = cef_note(3, &in);
+	assert_false(has_nul(n));
+	assert_non_null(strstr(json_string_value(json_object_get(n, "content")),
+			       "`Read sensitive\xef\xbf\xbd file`"));
+	json_decref(n);
+	json_decref(ev);
+
+	/* raw NUL bytes (not JSON): unparsed, still nothing NUL in the body */
+	const char rawnul[] = "{\"rule\":\"a\0b\",\"priority\":\"Critical\"}";
+	ev = cef_event_load(rawnul, sizeof rawnul - 1);
+	assert_non_null(json_object_get(ev, "socterm.error"));
+	assert_string_equal(json_string_value(json_object_get(ev, "socterm.raw")),
+			    "{\"rule\":\"a\xef\xbf\xbd" "b\",\"priority\":\"Critical\"}");
+	c = cef_container(NULL, &ev, ids, 1);
+	assert_false(has_nul(c));
+	json_decref(c);
+	json_decref(ev);
+
+	/* an event without NUL gets no socterm.raw */
+	ev = cef_event_load("{\"rule\":\"R\"}", 12);
+	assert_null(json_object_get(ev, "socterm.raw"));
+	json_decref(ev);
+}
+
+/* A lone UTF-16 surrogate escape: the event keeps its rule and priority
+ * (an Emergency stays high) instead of becoming "Unparsed event". */
+static void test_lone_surrogate_escalates(void **state)
+{
+	(void)state;
+	const char line[] =
+		"{\"rule\":\"Terminal shell in container\",\"priority\":\"Emergency\","
+		"\"time\":\"2024-05-01T10:00:01.000000000Z\","
+		"\"output\":\"10:00:01.000000000: Emergency shell (cmd=bash -il \\ud800x\\udfff)\","
+		"\"output_fields\":{\"proc.cmdline\":\"bash -il \\ud800x\\udfff\",\"proc.name\":\"bash\"}}";
+	json_t *ev = cef_event_load(line, sizeof line - 1);
+	assert_null(json_object_get(ev, "socterm.error"));
+	assert_string_equal(json_string_value(json_object_get(ev, "socterm.raw")), line);
+	const char *ids[] = { "sur-1" };
+	json_t *c = cef_container(NULL, &ev, ids, 1);
+	assert_string_equal(json_string_value(json_object_get(c, "name")), "Terminal shell in container");
+	assert_string_equal(json_string_value(json_object_get(c, "severity")), "high");
+	json_t *a = json_array_get(json_object_get(c, "artifacts"), 0);
+	assert_string_equal(json_string_value(json_object_get(a, "severity")), "high");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(a, "cef"), "cs1")),
+			    "bash -il \xef\xbf\xbdx\xef\xbf\xbd");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(a, "cef"), "falcoPriority")),
+			    "Emergency");
+	json_decref(c);
+	json_decref(ev);
+}
+
 static void test_sdi(void **state)
 {
 	(void)state;
@@ -539,6 +671,8 @@ int main(void)
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_description_prefix),
 		cmocka_unit_test(test_event_load_never_fails),
+		cmocka_unit_test(test_nul_never_sent),
+		cmocka_unit_test(test_lone_surrogate_escalates),
 		cmocka_unit_test(test_sdi),
 		cmocka_unit_test(test_artifact_for_existing_container),
 		cmocka_unit_test(test_note),

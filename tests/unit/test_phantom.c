@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/phantom.h"
@@ -219,6 +220,38 @@ static void test_connection_refused(void **state)
 	phantom_free(ph);
 }
 
+/* No request body carries U+0000: Phantom's PostgreSQL refuses it and the
+ * request with it, for good. It goes out as U+FFFD. */
+static void test_body_without_nul(void **state)
+{
+	(void)state;
+	json_t *b = json_pack("{s:s#, s:[s#, s], s:{s:s#}}", "a", "x\0y", (size_t)3, "arr",
+			      "\0", (size_t)1, "\\u0000", "o", "k", "\\\0", (size_t)2);
+	char *s = phantom_body(b);
+	assert_non_null(s);
+	/* strict JSON (NUL refused) reads it, with U+FFFD where the NULs were */
+	json_t *back = json_loads(s, 0, NULL);
+	assert_non_null(back);
+	assert_string_equal(json_string_value(json_object_get(back, "a")), "x\xef\xbf\xbdy");
+	json_t *arr = json_object_get(back, "arr");
+	assert_string_equal(json_string_value(json_array_get(arr, 0)), "\xef\xbf\xbd");
+	/* a backslash followed by the text u0000 is not a NUL: unchanged */
+	assert_string_equal(json_string_value(json_array_get(arr, 1)), "\\u0000");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(back, "o"), "k")),
+			    "\\\xef\xbf\xbd");
+	json_decref(back);
+	free(s);
+	json_decref(b);
+	/* without a NUL: exactly what jansson writes */
+	b = json_pack("{s:s}", "a", "\\u0000 plain");
+	s = phantom_body(b);
+	char *plain = json_dumps(b, JSON_COMPACT);
+	assert_string_equal(s, plain);
+	free(plain);
+	free(s);
+	json_decref(b);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -242,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_connection_refused),
+		cmocka_unit_test(test_body_without_nul),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
