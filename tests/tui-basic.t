@@ -35,6 +35,17 @@ ok "detail pane closes" tui_wait_gone "output_fields ("
 tui_keys h
 key_help=$("$SOCTERM" --list-keys | awk -F'\t' '$3=="toggle-detail"{print $4}')
 ok "h shows the help, generated from the key table" tui_wait "$key_help"
+tui_resize 120 12
+tui_keys G
+ok "G: the end of the help" tui_wait "Close the help"
+tui_keys g
+ok "g: back to the top" tui_wait_gone "Close the help"
+tui_wait "Select the next" >/dev/null
+tui_keys NPage
+ok "PgDn pages through the help" tui_wait_gone "Select the next"
+tui_keys PPage
+ok "PgUp pages back" tui_wait "Select the next"
+tui_resize 120 30
 tui_keys q
 ok "q closes the help first" tui_wait "5 shown/5 held"
 tui_keys F1

@@ -80,3 +80,33 @@ void act_HELP_UP(struct app *a)
 	a->help_scroll = MAX(0, a->help_scroll - 1);
 	a->dirty = true;
 }
+
+static int help_page(const struct app *a)
+{
+	return MAX(1, a->lay.status_y - a->lay.list_y - 1);
+}
+
+/* help_draw clamps the scroll to the end. */
+void act_HELP_PAGE_DOWN(struct app *a)
+{
+	a->help_scroll += help_page(a);
+	a->dirty = true;
+}
+
+void act_HELP_PAGE_UP(struct app *a)
+{
+	a->help_scroll = MAX(0, a->help_scroll - help_page(a));
+	a->dirty = true;
+}
+
+void act_HELP_FIRST(struct app *a)
+{
+	a->help_scroll = 0;
+	a->dirty = true;
+}
+
+void act_HELP_LAST(struct app *a)
+{
+	a->help_scroll = help_lines();
+	a->dirty = true;
+}

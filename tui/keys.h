@@ -43,7 +43,7 @@ struct app;
 	X(SEARCH_PREV, "search-prev", ANY, "Search", "N", "Previous match")                        \
 	X(MARK, "mark", LIST, "Marks", "Space", "Mark or unmark the event, then move down")        \
 	X(MARK_MATCHING, "mark-matching", ANY, "Marks", "T", "Mark the shown events matching an expression") \
-	X(UNMARK_ALL, "unmark-all", ANY, "Marks", "U", "Clear all marks")                          \
+	X(UNMARK_ALL, "unmark-all", ANY, "Marks", "U", "Clear all marks (asks first when more than ten)")\
 	X(NEXT_MARK, "next-mark", ANY, "Marks", "]", "Next marked event")                          \
 	X(PREV_MARK, "prev-mark", ANY, "Marks", "[", "Previous marked event")                      \
 	X(ANNOTATE, "annotate", ANY, "Escalation", "a",                                            \
@@ -100,6 +100,10 @@ struct app;
 	X(TOP_CLOSE, "top-close", TOP, "Top", "q Esc t", "Close the top view")                     \
 	X(HELP_DOWN, "help-down", HELP, "Help", "j Down ^N Enter", "Scroll the help down")         \
 	X(HELP_UP, "help-up", HELP, "Help", "k Up ^P", "Scroll the help up")                       \
+	X(HELP_PAGE_DOWN, "help-page-down", HELP, "Help", "PgDn Space ^F", "One screen down")      \
+	X(HELP_PAGE_UP, "help-page-up", HELP, "Help", "PgUp ^B", "One screen up")                  \
+	X(HELP_FIRST, "help-first", HELP, "Help", "g Home", "Top of the help")                     \
+	X(HELP_LAST, "help-last", HELP, "Help", "G End", "End of the help")                        \
 	X(HELP_CLOSE, "help-close", HELP, "Help", "q Esc h F1", "Close the help")
 
 enum key_scope { SCOPE_ANY, SCOPE_LIST, SCOPE_DETAIL, SCOPE_HELP, SCOPE_HIST, SCOPE_TOP,
