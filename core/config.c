@@ -156,6 +156,12 @@ static int check_combinations(const struct config *c, char **err)
 			return from_cli(c, js) ? EXIT_USAGE : EXIT_CONFIG;
 		}
 	}
+	/* From the command line it is a mistake; a config file may well set
+	 * it for the times a FILE is given. */
+	if (c->follow && !c->source_path && from_cli(c, "follow")) {
+		*err = xstrdup("--follow needs a FILE to follow (socterm --follow FILE)");
+		return EXIT_USAGE;
+	}
 	if (!c->tls_cert != !c->tls_key)
 		return combo_error(c, err, c->tls_cert ? "tls-cert" : "tls-key",
 				   c->tls_cert ? "tls-key" : "tls-cert", "%s needs %s too");

@@ -100,7 +100,7 @@ tui_keys q
 tui_start -x 100 -y 20 -- "$T/events.jsonl"
 tui_wait "15 shown" >/dev/null
 tui_keys y
-ok "y reports the copy" tui_wait "copied $(tail -n 1 "$T/events.jsonl" | tr -d '\n' | wc -c) bytes of JSON"
+ok "y reports the copy" tui_wait "sent $(tail -n 1 "$T/events.jsonl" | tr -d '\n' | wc -c) bytes of JSON"
 osc() { grep -qa ']52;c;' "$TUI_LOG"; }
 ok "an OSC 52 sequence reached the terminal" wait_for 5 "osc 52" osc
 got=$(perl -0777 -ne 'print $1 if /\]52;c;([A-Za-z0-9+\/=]*)\a/' "$TUI_LOG" | base64 -d)

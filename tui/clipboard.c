@@ -73,7 +73,13 @@ void act_COPY(struct app *a)
 	}
 	const char *tmux = getenv("TMUX"), *sty = getenv("STY");
 	clipboard_osc52(raw.s ? raw.s : "", raw.len, tmux && *tmux, sty && *sty, &a->term_out);
-	app_message(a, false, "copied %zu bytes of JSON to the clipboard (OSC 52%s)", raw.len,
-		    tmux && *tmux ? ", through tmux" : sty && *sty ? ", through screen" : "");
+	/* The terminal never says whether it took the copy: say what was sent,
+	 * and what tmux needs to pass it on (off by default since tmux 3.3). */
+	if (tmux && *tmux)
+		app_message(a, false, "sent %zu bytes of JSON to the clipboard (OSC 52 through tmux: "
+			    "needs 'set -g allow-passthrough on')", raw.len);
+	else
+		app_message(a, false, "sent %zu bytes of JSON to the clipboard (OSC 52%s)", raw.len,
+			    sty && *sty ? ", through screen" : "");
 	sbuf_free(&raw);
 }

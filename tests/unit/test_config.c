@@ -643,6 +643,7 @@ static void test_combinations(void **state)
 	FAIL(EXIT_USAGE, "--durable needs a JetStream stream", "--durable=d");
 	FAIL(EXIT_USAGE, "--create-stream needs a JetStream stream", "--create-stream");
 	FAIL(EXIT_USAGE, "--tls-cert needs tls-key too", "--tls-cert=/c");
+	FAIL(EXIT_USAGE, "--follow needs a FILE to follow", "--follow");
 	FAIL(EXIT_USAGE, "--tls-key needs tls-cert too", "--tls-key=/k");
 	/* From the file: a config error naming file and line. */
 	write_file(cfg_default, 0600, "stream = S\n\nall = yes\nsince = 2h\n");
