@@ -187,6 +187,7 @@ tui_keys C-u
 tui_type 'export --csv --columns time,bogus x.csv'
 tui_keys Enter
 ok "an unknown column is named" tui_wait "unknown column 'bogus'"
+ok "and the known ones are listed, not cut off by the caret" tui_wait "(known: time, priority, rule"
 tui_keys C-u
 tui_type 'export --xml x'
 tui_keys Enter

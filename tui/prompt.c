@@ -696,11 +696,17 @@ static void draw_error(struct app *a, int y)
 	sanitize(p->err, strlen(p->err), SAN_ONELINE | (draw_utf8() ? 0 : SAN_ASCII), &safe);
 	int w = text_width(sbuf_str(&safe), safe.len);
 	sbuf_free(&safe);
-	mvaddch(y, caret, '^' | err);
-	if (caret + 2 + w <= cols)
+	if (caret + 2 + w <= cols) {
+		mvaddch(y, caret, '^' | err);
 		draw_str(stdscr, y, caret + 2, p->err, cols - caret - 2, err, false);
-	else if (caret >= 2)
-		draw_str(stdscr, y, MAX(0, caret - 1 - w), p->err, MIN(w, caret - 1), err, false);
+	} else if (w + 1 <= caret) {
+		mvaddch(y, caret, '^' | err);
+		draw_str(stdscr, y, caret - 1 - w, p->err, w, err, false);
+	} else {
+		/* Fits on neither side of the caret: the whole message wins (it
+		 * names the position too). */
+		draw_str(stdscr, y, 0, p->err, cols, err, false);
+	}
 }
 
 static void draw_under(struct app *a, int y)
