@@ -105,7 +105,10 @@ ok "c goes back to the timeline" tui_wait "Launch privileged container"
 
 # the same event escalated again goes to the same container (same SDI)
 pick 2
-escalate
+tui_keys e
+ok "dialog: says the event is already in an escalation" tui_wait "1 of 1 already in escalation #1: sent"
+tui_keys Enter
+tui_wait_gone "Escalate to Phantom" >/dev/null
 tui_keys Enter
 ok "second escalation of the same event: sent" tui_wait "#2 sent #1"
 tui_keys Enter
@@ -117,9 +120,8 @@ tui_keys e
 tui_wait "Escalate to Phantom" >/dev/null
 tui_keys Up Right
 ok "dialog: existing container" tui_wait "add to Phantom container #?"
-tui_keys Tab
 tui_type "1x"
-ok "dialog: the id (digits only)" tui_wait "1 event -> add to Phantom container #1"
+ok "dialog: the id, typed straight after choosing existing (digits only)" tui_wait "1 event -> add to Phantom container #1"
 tui_keys Enter
 ok "added to container #1" wait_for 10 "artifact added" artifacts_are 0 "$(uuid 2),$(uuid 3)"
 is "$(containers)" 1 "no new container"

@@ -31,6 +31,8 @@ struct escdialog {
 	bool as_case;
 	enum field focus;
 	char error[200];
+	size_t already;        /* events some earlier escalation holds */
+	struct escinfo prior;  /* the newest of those */
 };
 
 void escalate_close(struct app *a)
@@ -127,6 +129,20 @@ static void setup_choices(struct escdialog *d, const struct phantomcfg *p)
 	trim_partial_utf8(d->name);
 }
 
+/* Sending the same events again is allowed (a second case, say), but the
+ * analyst should know: the dialog says which escalation already holds them. */
+static void note_prior(struct app *a, struct escdialog *d, const struct targets *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct escinfo *e = escstate_of_event(a, t->ev[i]);
+		if (!e || e->state == ESC_CANCELLED)
+			continue;
+		if (!d->already || e->id > d->prior.id)
+			d->prior = *e;
+		d->already++;
+	}
+}
+
 void act_ESCALATE(struct app *a)
 {
 	if (a->focus == FOCUS_HELP || a->focus == FOCUS_CASES)
@@ -145,14 +161,16 @@ void act_ESCALATE(struct app *a)
 	struct escdialog *d = xcalloc(1, sizeof *d);
 	char *err = NULL;
 	int rc = escbatch_init(&d->b, t.ev, t.n, &err);
-	marks_targets_free(&t);
 	if (rc != 0) {
+		marks_targets_free(&t);
 		app_message(a, true, "%s", err);
 		free(err);
 		free(d);
 		return;
 	}
 	setup_choices(d, escstate_cfg(a));
+	note_prior(a, d, &t);
+	marks_targets_free(&t);
 	d->focus = F_NAME;
 	escalate_close(a);
 	a->dialog = d;
@@ -342,6 +360,8 @@ bool escalate_key(struct app *a, int ch)
 		clearok(curscr, TRUE);
 		return true;
 	}
+	if (d->focus == F_TARGET && d->existing && ch >= '0' && ch <= '9')
+		d->focus = F_CID; /* typing the id right after choosing "existing" */
 	edit(d, ch);
 	return true;
 }
@@ -501,6 +521,14 @@ static void draw_form(struct app *a, const struct escdialog *d)
 			draw_label(stdscr, b.y + 7, x, unused, field_w, b.bg | A_DIM, false);
 		else
 			draw_choice(&b, 7, x, d->as_case ? "case" : "event (default)", d->focus == F_TYPE);
+	}
+	if (h > 9 && d->already) {
+		int x = row_label(&b, 8, "Already");
+		char st[160];
+		escinfo_describe(&d->prior, st, sizeof st);
+		snprintf(buf, sizeof buf, "%zu of %zu already in escalation #%lld: %s", d->already,
+			 d->b.n, (long long)d->prior.id, st);
+		draw_text(stdscr, b.y + 8, x, buf, strlen(buf), field_w, ui_attr(UI_ESC_QUEUED), false);
 	}
 	if (h > 10) {
 		int x = row_label(&b, 9, "Notes");
