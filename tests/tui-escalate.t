@@ -252,7 +252,7 @@ ok "an existing file is not replaced" tui_wait "cases.jsonl exists: nothing writ
 tui_keys Escape
 tui_wait_gone "nothing written" >/dev/null
 tui_keys q
-ok "quit asks first" tui_wait "1 escalation not yet sent: they will resume at next start. Quit? y/n"
+ok "quit asks first" tui_wait "1 escalation not yet sent: it will resume at next start. Quit? y/n"
 tui_keys n
 ok "n: still running" tui_wait_gone "Quit? y/n"
 tui_keys q

@@ -81,8 +81,8 @@ void escalate_quit(struct app *a)
 		return;
 	}
 	char q[160];
-	snprintf(q, sizeof q, "%d escalation%s not yet sent: they will resume at next start. Quit? y/n",
-		 n, n == 1 ? "" : "s");
+	snprintf(q, sizeof q, "%d escalation%s not yet sent: %s at next start. Quit? y/n", n,
+		 n == 1 ? "" : "s", n == 1 ? "it will resume" : "they will resume");
 	escalate_ask(a, q, quit_yes, 0);
 }
 

@@ -57,7 +57,8 @@ void status_draw_header(struct app *a)
 		x += draw_label(stdscr, 0, x + 1, buf, a->lay.cols - x - 1,
 				bad ? ui_attr(UI_STATUS_WARN) : hdr, false) + 1;
 	if (s->reconnects && x < a->lay.cols) {
-		snprintf(buf, sizeof(buf), " %llu reconnects", (unsigned long long)s->reconnects);
+		snprintf(buf, sizeof(buf), " %llu reconnect%s", (unsigned long long)s->reconnects,
+			 s->reconnects == 1 ? "" : "s");
 		x += draw_label(stdscr, 0, x, buf, a->lay.cols - x, hdr, false);
 	}
 	if (s->last_error[0] && bad && x < a->lay.cols) {
