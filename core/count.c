@@ -42,7 +42,7 @@ int count_run(struct source *src, struct evq *q, size_t capacity)
 	int64_t first = 0, last = 0;
 	struct event *batch[4096];
 	fprintf(stderr, "ready\n"); /* the source is started: benchmarks may publish */
-	bool gather = false;
+	bool gather = false, connected = false;
 	for (;;) {
 		/* After taking events, let the next ones gather for 5 ms: one
 		 * wake-up per batch rather than a context switch per event. */
@@ -66,6 +66,12 @@ int count_run(struct source *src, struct evq *q, size_t capacity)
 		}
 		struct source_stats ss;
 		source_stats(src, &ss);
+		if (!connected && (ss.state == CONN_CONNECTED || ss.state == CONN_READING)) {
+			/* JetStream: the durable is bound, so "new events only"
+			 * starts here; a script may publish from now on. */
+			connected = true;
+			fprintf(stderr, "connected\n");
+		}
 		if (ss.state == CONN_EOF && evq_len(q) == 0)
 			break;
 		if (first && mono_ns() - last > IDLE_NS)

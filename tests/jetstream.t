@@ -107,7 +107,7 @@ is "$(count --durable fromall --all)" 6250 "--all: a new durable reads the whole
 "$SOCTERM" --count --server "$NATS_TEST_URL" --stream FALCO --durable newonly >"$T/new.out" \
 	2>"$T/new.err" &
 cpid=$!
-wait_for $((10 * SLOW)) "count ready" grep -q ready "$T/new.err"
+wait_for $((10 * SLOW)) "count bound to its new durable" grep -q connected "$T/new.err"
 publish 40 5
 wait "$cpid"
 like "$(cat "$T/new.out")" "^events=40 " "default: a new durable gets only what comes after it"
