@@ -441,12 +441,14 @@ static void handle_failure(struct job *j)
 	struct forwarder *f = j->f;
 	struct statedb_work *w = j->w;
 	const char *err = j->r.error[0] ? j->r.error : "failed";
-	int attempts = w->attempts + 1;
+	/* attempts is shown (every attempt); the run of failures since the
+	 * last success or manual retry is what backoff and the limit go by */
+	int attempts = w->attempts + 1, failures = w->failures + 1;
 	int retry_max = f->conf ? f->conf->c.retry_max : 0;
 	bool aborted = atomic_load(&f->abort_now);
 	set_last_error(f, err);
-	if (j->r.outcome == PH_TRANSIENT && (aborted || retry_max <= 0 || attempts < retry_max)) {
-		int64_t delay = aborted ? 0 : phantom_backoff_ms(f->conf ? &f->conf->c : NULL, attempts,
+	if (j->r.outcome == PH_TRANSIENT && (aborted || retry_max <= 0 || failures < retry_max)) {
+		int64_t delay = aborted ? 0 : phantom_backoff_ms(f->conf ? &f->conf->c : NULL, failures,
 								 j->r.retry_after_ms, &f->rng);
 		int64_t next = now_ns() + delay * 1000000LL;
 		/* a transient error is usually the server's: everything waits */
@@ -464,7 +466,7 @@ static void handle_failure(struct job *j)
 	}
 	char final[240];
 	if (j->r.outcome == PH_TRANSIENT)
-		snprintf(final, sizeof final, "gave up after %d attempts: %.200s", attempts, err);
+		snprintf(final, sizeof final, "gave up after %d attempts: %.200s", failures, err);
 	else
 		snprintf(final, sizeof final, "%s", err);
 	count(f, &f->st.failed); /* statistics first: a reader of the change sees them */
@@ -501,7 +503,7 @@ static void process(struct forwarder *f, struct statedb_work *w)
 			enum esc_state s = statedb_state(f->db, w->id);
 			if (s == ESC_SENT)
 				count(f, &f->st.sent);
-			report(f, w->id, s, j.cid, 0, 0, NULL);
+			report(f, w->id, s, j.cid, w->attempts + 1, 0, NULL);
 		} else {
 			set_last_error(f, statedb_error(f->db));
 		}

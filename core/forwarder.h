@@ -65,7 +65,7 @@ struct fwd_change {
 	int64_t esc_id;
 	enum esc_state state;
 	long long container_id;
-	int attempts;
+	int attempts;                       /* attempts ended so far, kept after success */
 	int64_t next_attempt_ns;            /* CLOCK_REALTIME; 0 unless queued for a retry */
 	char error[240];
 };

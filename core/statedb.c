@@ -16,6 +16,7 @@
 #include "core/util.h"
 
 #define BUSY_TIMEOUT_MS 5000
+#define BUSY_TIMEOUT_RO_MS 1000 /* --status: a reader waits only for a WAL reset */
 
 #define STMT_CACHE 64
 
@@ -196,6 +197,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX items_event ON items(event_id);",
 	/* 2 -> 3: when a note was last posted, to let an unanswered post settle */
 	"ALTER TABLE notes ADD COLUMN attempt_at INTEGER NOT NULL DEFAULT 0;",
+	/* 3 -> 4: attempts counts every attempt for good; the failures in a
+	 * row (what backoff and --retry-max go by) get their own column. Until
+	 * now attempts was exactly that run of failures. */
+	"ALTER TABLE escalations ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE escalations SET failures = attempts;",
 };
 
 static int user_version(struct statedb *db)
@@ -310,6 +316,49 @@ struct statedb *statedb_open_version(const char *dir, int version, char **err)
 	    exec(db, "PRAGMA foreign_keys = ON") || migrate(db, version) ||
 	    (version >= 1 && load_instance(db))) {
 		*err = xasprintf("%s: %s", path, db->err);
+		statedb_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* No state yet: no file, or one that was created but never set up. */
+static bool no_state_yet(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) != 0 ? errno == ENOENT : sb.st_size == 0;
+}
+
+struct statedb *statedb_open_readonly(const char *dir, char **err)
+{
+	*err = NULL;
+	char *path = xasprintf("%s/socterm.db", dir);
+	if (no_state_yet(path)) {
+		free(path);
+		return NULL;
+	}
+	struct statedb *db = xcalloc(1, sizeof *db);
+	db->path = path;
+	int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*err = xasprintf("cannot open %s: %s", path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		statedb_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_RO_MS);
+	sqlite3_extended_result_codes(db->h, 1);
+	/* the last connection to close would checkpoint and remove the WAL,
+	 * under the feet of a forwarder that lost its locks (prepare_files) */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	int v = user_version(db);
+	if (v < 0 || v > STATEDB_VERSION) {
+		*err = v < 0 ? xasprintf("%s: %s", path, db->err)
+			     : xasprintf("%s has schema version %d, newer than this socterm (%d)", path, v,
+					 STATEDB_VERSION);
+		statedb_close(db);
+		return NULL;
+	}
+	if (v == 0) { /* created, never set up: nothing to read */
 		statedb_close(db);
 		return NULL;
 	}
@@ -757,6 +806,40 @@ int statedb_case_get(struct statedb *db, int64_t id, struct statedb_case *out)
 	return -1;
 }
 
+int statedb_case_peek(struct statedb *db, int64_t id, struct statedb_case *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = prep(db, "SELECT e.id, e.state, e.container_id, e.attempts, e.next_attempt_at,"
+				    " e.last_error, (SELECT count(*) FROM items WHERE escalation_id = e.id)"
+				    " FROM escalations e WHERE e.id = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	/* the caller is the UI thread: a lock held elsewhere is tried again later */
+	sqlite3_busy_timeout(db->h, 0);
+	int rc = sqlite3_step(st);
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->state = (enum esc_state)sqlite3_column_int(st, 1);
+		out->container_id = sqlite3_column_int64(st, 2);
+		out->attempts = sqlite3_column_int(st, 3);
+		out->next_attempt_ns = sqlite3_column_int64(st, 4);
+		out->last_error = col_text(st, 5);
+		out->items = sqlite3_column_int(st, 6);
+	}
+	done(db, st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return 1;
+	if (rc == SQLITE_DONE)
+		snprintf(db->err, sizeof db->err, "no escalation %lld", (long long)id);
+	else
+		fail(db, "case");
+	return -1;
+}
+
 void statedb_cases_free(struct statedb_case *v, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -801,7 +884,11 @@ static int change_state(struct statedb *db, int64_t id, const char *sql, const c
 	if (exec_ints(db, sql, now_ns(), id, 0))
 		return -1;
 	if (sqlite3_changes(db->h) == 0) {
-		snprintf(db->err, sizeof db->err, "escalation %lld %s", (long long)id, refusal);
+		/* an id that is not there is a typo, not a state to explain */
+		if ((int)statedb_state(db, id) < 0)
+			snprintf(db->err, sizeof db->err, "no escalation %lld", (long long)id);
+		else
+			snprintf(db->err, sizeof db->err, "escalation %lld %s", (long long)id, refusal);
 		return -1;
 	}
 	return 0;
@@ -809,8 +896,9 @@ static int change_state(struct statedb *db, int64_t id, const char *sql, const c
 
 int statedb_retry(struct statedb *db, int64_t id)
 {
+	/* attempts stay: they count every attempt, this one's included */
 	return change_state(db, id,
-		"UPDATE escalations SET state = 0, attempts = 0, next_attempt_at = 0, last_error = NULL,"
+		"UPDATE escalations SET state = 0, failures = 0, next_attempt_at = 0, last_error = NULL,"
 		" updated = ?1 WHERE id = ?2 AND state IN (0, 3)",
 		"is not failed or queued");
 }
@@ -819,7 +907,7 @@ int statedb_cancel(struct statedb *db, int64_t id)
 {
 	return change_state(db, id,
 		"UPDATE escalations SET state = 4, updated = ?1 WHERE id = ?2 AND state IN (0, 1, 3)",
-		"is already sent or does not exist");
+		"is already sent or cancelled");
 }
 
 int statedb_counts(struct statedb *db, int counts[5])
@@ -907,7 +995,7 @@ int statedb_claim(struct statedb *db, int64_t now, struct statedb_work *w)
 		return -1;
 	sqlite3_stmt *st = prep(db,
 		"SELECT id, kind, target_container, container_id, name, severity, label, sensitivity,"
-		" container_type, sdi, attempts, promoted FROM escalations"
+		" container_type, sdi, attempts, promoted, failures FROM escalations"
 		/* The oldest of: fresh (next_attempt_at 0) and due retries, each an
 		 * index seek; "ORDER BY id" over the due range sorted the whole
 		 * queue on every claim, too slow with a large backlog. */
@@ -939,6 +1027,7 @@ int statedb_claim(struct statedb *db, int64_t now, struct statedb_work *w)
 	w->sdi = col_text(st, 9);
 	w->attempts = sqlite3_column_int(st, 10);
 	w->promoted = sqlite3_column_int(st, 11) != 0;
+	w->failures = sqlite3_column_int(st, 12);
 	done(db, st);
 	if (load_items(db, w) || load_notes(db, w) ||
 	    exec_ints(db, "UPDATE escalations SET state = 1, updated = ? WHERE id = ?", now_ns(), w->id, 0)) {
@@ -1038,8 +1127,8 @@ int statedb_mark_sent(struct statedb *db, int64_t id)
 		"UPDATE escalations SET state = CASE WHEN"
 		" EXISTS(SELECT 1 FROM items WHERE escalation_id = ?2 AND sent = 0) OR"
 		" EXISTS(SELECT 1 FROM notes WHERE escalation_id = ?2 AND sent = 0) THEN 0 ELSE 2 END,"
-		" attempts = 0, next_attempt_at = 0, last_error = NULL, updated = ?1"
-		" WHERE id = ?2 AND state = 1", now_ns(), id, 0);
+		" attempts = attempts + 1, failures = 0, next_attempt_at = 0, last_error = NULL,"
+		" updated = ?1 WHERE id = ?2 AND state = 1", now_ns(), id, 0);
 }
 
 static int mark_with_error(struct statedb *db, const char *sql, int64_t id, int64_t next, const char *error)
@@ -1060,15 +1149,16 @@ static int mark_with_error(struct statedb *db, const char *sql, int64_t id, int6
 int statedb_mark_retry(struct statedb *db, int64_t id, int64_t next_ns, const char *error)
 {
 	return mark_with_error(db,
-		"UPDATE escalations SET state = 0, attempts = attempts + 1, last_error = ?3,"
-		" next_attempt_at = ?4, updated = ?1 WHERE id = ?2 AND state = 1", id, next_ns, error);
+		"UPDATE escalations SET state = 0, attempts = attempts + 1, failures = failures + 1,"
+		" last_error = ?3, next_attempt_at = ?4, updated = ?1 WHERE id = ?2 AND state = 1",
+		id, next_ns, error);
 }
 
 int statedb_mark_failed(struct statedb *db, int64_t id, const char *error)
 {
 	return mark_with_error(db,
-		"UPDATE escalations SET state = 3, attempts = attempts + 1, last_error = ?3,"
-		" updated = ?1 WHERE id = ?2 AND state = 1", id, 0, error);
+		"UPDATE escalations SET state = 3, attempts = attempts + 1, failures = failures + 1,"
+		" last_error = ?3, updated = ?1 WHERE id = ?2 AND state = 1", id, 0, error);
 }
 
 /* ---- histories ------------------------------------------------------------- */

@@ -43,12 +43,18 @@ enum esc_kind { ESC_NEW, ESC_EXISTING };
 
 const char *esc_state_name(enum esc_state s);
 
-#define STATEDB_VERSION 3
+#define STATEDB_VERSION 4
 
 struct statedb;
 
 /* Opens (creating) <dir>/socterm.db. NULL with *err (caller frees). */
 struct statedb *statedb_open(const char *dir, char **err);
+/* Read-only (`socterm --status`): creates, upgrades and writes nothing,
+ * and closing it never checkpoints, so a running forwarder is never
+ * disturbed. An older schema is read as it is. NULL with *err set on
+ * error; NULL with *err NULL when there is no state yet (no database, or
+ * one never set up). */
+struct statedb *statedb_open_readonly(const char *dir, char **err);
 /* Tests: open but migrate no further than `version`. */
 struct statedb *statedb_open_version(const char *dir, int version, char **err);
 void statedb_close(struct statedb *db);
@@ -122,13 +128,20 @@ struct statedb_case {
 	enum esc_kind kind;
 	enum esc_state state;
 	long long container_id, target_container;
-	int attempts, items, items_sent, notes, notes_sent;
+	int attempts;                /* every attempt that ended, kept after success */
+	int items, items_sent, notes, notes_sent;
 	char *name, *severity, *sdi, *last_error;
 	char *label, *sensitivity, *container_type;   /* NULL: the defaults */
 };
 /* Newest first, at most `limit` (0 = all). Returns the count or -1. */
 int statedb_cases(struct statedb *db, int limit, struct statedb_case **out);
 int statedb_case_get(struct statedb *db, int64_t id, struct statedb_case *out);
+/* Where an escalation stands (id, state, container_id, attempts,
+ * next_attempt_ns, items, last_error; the rest zero), without waiting for a
+ * lock: for the console following work that another process sends. 0, 1
+ * when the database is busy (try again later), -1 (error, unknown id). The
+ * strings are freed with statedb_case_clear(). */
+int statedb_case_peek(struct statedb *db, int64_t id, struct statedb_case *out);
 void statedb_cases_free(struct statedb_case *v, int n);
 /* Frees the strings of one case (from statedb_case_get()). */
 void statedb_case_clear(struct statedb_case *c);
@@ -141,9 +154,11 @@ int statedb_case_events(struct statedb *db, int64_t id, statedb_raw_cb cb, void 
  * with the newest. Returns 0 or -1. */
 typedef void (*statedb_item_cb)(void *ctx, const char *event_id, int64_t esc_id);
 int statedb_items_load(struct statedb *db, int limit, statedb_item_cb cb, void *ctx);
-/* failed or queued -> queued now, attempts reset. 0, or -1 (wrong state). */
+/* failed or queued -> queued now, the run of failures reset (attempts
+ * kept). 0, or -1 (wrong state, or no such escalation: "no escalation N"). */
 int statedb_retry(struct statedb *db, int64_t id);
-/* queued, sending or failed -> cancelled. 0, or -1 (sent or unknown). */
+/* queued, sending or failed -> cancelled. 0, or -1 (sent, cancelled, or
+ * no such escalation). */
 int statedb_cancel(struct statedb *db, int64_t id);
 /* Counts by state (array of 5, indexed by enum esc_state). */
 int statedb_counts(struct statedb *db, int counts[5]);
@@ -170,7 +185,8 @@ struct statedb_work {
 	enum esc_kind kind;
 	long long target_container, container_id;
 	char *name, *severity, *label, *sensitivity, *container_type, *sdi;
-	int attempts;
+	int attempts;                /* every attempt so far */
+	int failures;                /* failed in a row: backoff and retry limit */
 	bool promoted;
 	struct statedb_work_item *items;
 	size_t nitems;
@@ -198,11 +214,13 @@ int statedb_note_sent(struct statedb *db, int64_t note_id, long long phantom_not
  * notes, so an unanswered post must settle before the notes are listed. */
 int statedb_note_attempt(struct statedb *db, int64_t note_id, int64_t when_ns);
 int statedb_set_promoted(struct statedb *db, int64_t id);
-/* sending -> sent, or queued again if items or notes were added meanwhile. */
+/* sending -> sent, or queued again if items or notes were added meanwhile;
+ * attempts+1, failures reset. */
 int statedb_mark_sent(struct statedb *db, int64_t id);
-/* sending -> queued with attempts+1 and the next attempt time. */
+/* sending -> queued with attempts+1, failures+1 and the next attempt time. */
 int statedb_mark_retry(struct statedb *db, int64_t id, int64_t next_ns, const char *error);
-/* sending -> failed (kept for the analyst to retry or cancel). */
+/* sending -> failed, attempts+1, failures+1 (kept for the analyst to retry
+ * or cancel). */
 int statedb_mark_failed(struct statedb *db, int64_t id, const char *error);
 
 /* ---- prompt histories (UI thread) ---- */

@@ -213,20 +213,16 @@ static bool print_file(json_t *o, FILE *out)
 	return running && fresh;
 }
 
+/* Read-only: --status never creates, upgrades or checkpoints the database
+ * of a forwarder that may be running. */
 static void print_outbox(const char *dir, FILE *out)
 {
-	char *path = xasprintf("%s/socterm.db", dir);
-	struct stat st;
-	bool exists = stat(path, &st) == 0;
-	free(path);
-	if (!exists) {
-		fprintf(out, "outbox: none yet in %s\n", dir);
-		return;
-	}
 	char *err = NULL;
-	struct statedb *db = statedb_open(dir, &err);
+	struct statedb *db = statedb_open_readonly(dir, &err);
 	int counts[5];
-	if (!db || statedb_counts(db, counts) != 0) {
+	if (!db && !err) {
+		fprintf(out, "outbox: none yet (no state database in %s)\n", dir);
+	} else if (!db || statedb_counts(db, counts) != 0) {
 		fprintf(out, "outbox: cannot read: %s\n", db ? statedb_error(db) : err);
 	} else {
 		fprintf(out, "outbox: %d queued, %d sending, %d sent, %d failed, %d cancelled\n",
@@ -243,7 +239,10 @@ int status_run(const struct config *cfg, FILE *out)
 	json_error_t je;
 	json_t *o = json_load_file(path, 0, &je);
 	bool ok = false;
-	if (!o) {
+	if (!o && access(cfg->state_dir, F_OK) != 0) {
+		fprintf(out, "forwarder: not running (no state directory %s: nothing has run there)\n",
+			cfg->state_dir);
+	} else if (!o) {
 		fprintf(out, "forwarder: not running (no %s)\n", path);
 	} else {
 		ok = print_file(o, out);

@@ -13,7 +13,10 @@
  *
  * `socterm --status` prints a summary of that file plus the outbox counts
  * read from the state database, and exits 0 only when the forwarder is
- * running and has written its status recently (EXIT_UNAVAILABLE otherwise).
+ * running and has written its status recently (EXIT_UNAVAILABLE otherwise,
+ * also when there is no state yet). It opens the database read-only
+ * (statedb_open_readonly): it creates, upgrades and checkpoints nothing, so
+ * it never disturbs a running forwarder.
  *
  * Ownership: everything is borrowed; status_read_unsent() fills caller-owned
  * values. Thread safety: call from one thread (the forwarding loop, or main

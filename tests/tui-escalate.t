@@ -4,7 +4,9 @@
 # container with one artifact per event, the event and the cases view show
 # the state and the link; Phantom down, then back; a 502 page during the
 # send; no Phantom configured (kept locally, sent by a later start); quit
-# with work queued; kill -9 while sending; TLS verification.
+# with work queued; kill -9 while sending; two consoles on one state
+# directory (the one that does not send follows the other's progress);
+# attempts counted across retries; TLS verification.
 . "$SOCTERM_SRC/tests/lib/tap.sh"
 . "$SOCTERM_SRC/tests/lib/tmux.sh"
 [ -r "$SOCTERM_SRC/tests/lib/phantom.sh" ] || skip_all "Phantom emulator not in this tree"
@@ -97,7 +99,7 @@ ok "the detail pane says sent #1" tui_wait "escalation                #1 sent #1
 ok "and links to the container" tui_wait "$EMU_URL/mission/1"
 tui_keys Enter c
 ok "cases view: the escalation, sent, with its link" \
-	tui_wait_re "^ +1 \\^ sent +#1 +1/1 +0 +- +Shadow read on node-2 +$EMU_URL/mission/1"
+	tui_wait_re "^ +1 \\^ sent +#1 +1/1 +1 +- +Shadow read on node-2 +$EMU_URL/mission/1"
 tui_keys Enter
 ok "cases view: details on Enter" tui_wait "1 of 1 sent"
 tui_keys c
@@ -208,6 +210,12 @@ tui_keys Enter
 ok ":cancel of a sent escalation is refused" tui_wait "already sent"
 tui_keys Escape
 tui_wait_gone "already sent" >/dev/null
+tui_keys :
+tui_type "retry 99"
+tui_keys Enter
+ok ":retry of an escalation that does not exist says so" tui_wait "no escalation 99"
+tui_keys Escape
+tui_wait_gone "no escalation 99" >/dev/null
 quit
 
 # ---- a proxy error page during the send ----------------------------------------
@@ -218,7 +226,10 @@ with_phantom
 pick 5
 escalate
 tui_keys c
-ok "502 page: retried, then sent" tui_wait_re "^ +1 \\^ sent +#1 +1/1 " 20
+ok "502 page: retried, then sent, the three attempts kept" tui_wait_re "^ +1 \\^ sent +#1 +1/1 +3 " 20
+tui_keys Enter
+ok "the details keep the attempts too" tui_wait_re "attempts +3"
+tui_keys Enter
 is "$(census)" "1 1 0 1 1" "502 during the send: one delivery"
 is "$(emu_state | jq '.counters.routes["POST /rest/container"]')" 3 "the create was tried three times"
 tui_keys c
@@ -345,6 +356,38 @@ with_phantom
 ok "once it is gone, the next start sends both" wait_for 15 "two containers" has_containers 2
 quit
 
+# ---- two consoles on one state directory: the second follows the first's sending ----
+emu_reset
+new_state
+# The first console, in a tmux server of its own (tmux.sh drives one): it
+# holds the outbox and sends.
+A_SOCK="socterm-test-$$-first"
+tmux -L "$A_SOCK" -f /dev/null new-session -d -s a -x 140 -y 40 \
+	"env TERM=xterm-256color LC_ALL=C.UTF-8 $(printf '%q ' "$SOCTERM" --state-dir "$S" \
+	--phantom-url "$EMU_URL" --phantom-token-file "$EMU_TOKEN_FILE" "$F")"
+at_exit "tmux -L $A_SOCK kill-server 2>/dev/null"
+ok "the first console holds the outbox" \
+	wait_for 10 "the first console holds the lock" fuser -s "$S/forwarder.lock" 2>/dev/null
+with_phantom
+ok "second console: another socterm sends" tui_wait "Phantom: another socterm sends"
+pick 2
+escalate
+ok "second console: its escalation waits for the other" \
+	tui_wait "Phantom: 1 queued, another socterm sends them"
+ok "the first console sends it" wait_for 15 "a container" has_containers 1
+ok "second console: the event's marker follows (^ sent)" tui_wait_re "10:00:02\\.000 +\\^ *CRIT" 10
+ok "second console: the status bar follows" tui_wait "Phantom: another socterm sends"
+tui_keys Enter
+ok "second console: the detail pane says sent" tui_wait "escalation                #1 sent #1"
+tui_keys Enter c
+ok "second console: cases view sent, one attempt" tui_wait_re "^ +1 \\^ sent +#1 +1/1 +1 "
+tui_keys c
+quit
+is "$(census)" "1 1 0 1 1" "two consoles: sent once"
+tmux -L "$A_SOCK" send-keys -t a q
+wait_for 10 "the first console exits" bash -c "! fuser -s '$S/forwarder.lock' 2>/dev/null"
+tmux -L "$A_SOCK" kill-server 2>/dev/null
+
 # ---- TLS --------------------------------------------------------------------------
 emu_stop
 emu_start --tls || { fail "emulator TLS start"; exit 1; }
@@ -359,7 +402,8 @@ tui_keys c
 quit
 with_phantom --phantom-ca "$EMU_CA"
 tui_keys c r
-ok "with --phantom-ca: retried and sent" tui_wait_re "^ +1 \\^ sent +#1 " 15
+ok "with --phantom-ca: retried and sent, the manual retry counted" \
+	tui_wait_re "^ +1 \\^ sent +#1 +1/1 +2 " 15
 tui_keys c
 quit
 new_state

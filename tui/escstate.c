@@ -18,6 +18,10 @@
 
 /* How long a request in flight may finish when the console quits. */
 #define STOP_DRAIN_NS (2 * 1000000000LL)
+/* Another process sends: how often its progress is read, and how many
+ * escalations at most each time (one indexed look-up each). */
+#define FOLLOW_EVERY_NS (1000000000LL)
+#define FOLLOW_BATCH 32
 
 struct escstate {
 	struct statedb *db;          /* the UI thread's connection (a->db), borrowed */
@@ -28,6 +32,8 @@ struct escstate {
 	size_t n, cap;
 	int counts[5];               /* of v, by enum esc_state */
 	struct fwd_stats st;         /* last snapshot */
+	int64_t followed_at;         /* mono_ns of the last follow_others() */
+	size_t follow_next;          /* index in v where the next one starts */
 };
 
 /* ---- the table of escalations -------------------------------------------------- */
@@ -239,17 +245,82 @@ void escstate_changes(struct app *a)
 		changed(a);
 }
 
+/* Nobody in this process sends: another socterm holds the outbox, or our
+ * forwarder did not start. Its changes reach nobody here by themselves. */
+static bool sent_elsewhere(const struct escstate *s)
+{
+	return !s->fwd || s->st.locked_elsewhere;
+}
+
+static bool unsettled(const struct escinfo *e)
+{
+	return e->state == ESC_QUEUED || e->state == ESC_SENDING;
+}
+
+/* Reads one escalation again: true if it changed, false if not (or busy). */
+static bool follow_one(struct app *a, struct escinfo *e, bool *busy)
+{
+	struct statedb_case c;
+	int rc = statedb_case_peek(a->escs->db, e->id, &c);
+	*busy = rc == 1;
+	if (rc != 0)
+		return false;
+	struct escinfo now;
+	memset(&now, 0, sizeof now);
+	escinfo_from_case(&now, &c);
+	statedb_case_clear(&c);
+	if (now.state == e->state && now.container_id == e->container_id &&
+	    now.attempts == e->attempts && now.next_ns == e->next_ns && now.events == e->events &&
+	    strcmp(now.error, e->error) == 0)
+		return false;
+	*e = now;
+	if (e->state == ESC_CANCELLED)
+		unflag(a, e->id);
+	return true;
+}
+
+/* Another process sends our queued work: reads where the unsettled
+ * escalations stand, a bounded batch a second, round-robin. Never waits
+ * for its locks: a busy database is simply read at the next tick. */
+static void follow_others(struct app *a)
+{
+	struct escstate *s = a->escs;
+	int64_t t = mono_ns();
+	if (!sent_elsewhere(s) || s->counts[ESC_QUEUED] + s->counts[ESC_SENDING] == 0 ||
+	    t - s->followed_at < FOLLOW_EVERY_NS)
+		return;
+	s->followed_at = t;
+	bool any = false, busy = false;
+	size_t i = s->follow_next < s->n ? s->follow_next : 0;
+	for (size_t seen = 0, read = 0; seen < s->n && read < FOLLOW_BATCH && !busy; seen++) {
+		struct escinfo *e = &s->v[i];
+		i = (i + 1) % s->n;
+		if (!unsettled(e))
+			continue;
+		read++;
+		any |= follow_one(a, e, &busy);
+		if (busy)
+			i = (size_t)(e - s->v); /* this one first, next time */
+	}
+	s->follow_next = i;
+	if (any)
+		changed(a);
+}
+
 void escstate_tick(struct app *a)
 {
 	struct escstate *s = a->escs;
-	if (!s || !s->fwd)
+	if (!s || !s->db)
 		return;
-	struct fwd_stats st;
-	forwarder_stats(s->fwd, &st);
-	if (memcmp(&st, &s->st, sizeof st) != 0) {
-		s->st = st;
-		a->dirty = true;
+	if (s->fwd) {
+		struct fwd_stats st;
+		forwarder_stats(s->fwd, &st);
+		if (memcmp(&st, &s->st, sizeof st) != 0) {
+			s->st = st;
+			a->dirty = true;
+		}
 	}
+	follow_others(a);
 }
 
 void escstate_arrived(struct app *a, struct event *ev)
@@ -354,8 +425,7 @@ int escstate_retry(struct app *a, int64_t id, char **err)
 	}
 	struct escinfo *e = find_or_load(s, id);
 	if (e) {
-		e->state = ESC_QUEUED;
-		e->attempts = 0;
+		e->state = ESC_QUEUED; /* attempts stay: they count every attempt */
 		e->next_ns = 0;
 		e->error[0] = '\0';
 	}
@@ -536,10 +606,13 @@ void escstate_status(struct app *a, struct sbuf *out, bool *warn)
 		}
 		return;
 	} else if (st->locked_elsewhere) {
-		/* the forwarder does not count what it cannot send: ours */
+		/* the forwarder does not count what it cannot send: ours, kept
+		 * current by follow_others() */
 		int n = MAX(st->queued, s->counts[ESC_QUEUED] + s->counts[ESC_SENDING]);
-		sbuf_printf(out, "Phantom: %d queued, another socterm sends them", n);
-		return;
+		if (n)
+			sbuf_printf(out, "Phantom: %d queued, another socterm sends them", n);
+		else
+			sbuf_adds(out, "Phantom: another socterm sends");
 	} else {
 		sbuf_adds(out, "Phantom");
 		if (st->queued)

@@ -156,6 +156,46 @@ static void test_refused_retry_then_fail(void **state)
 	rm_dir(dir);
 }
 
+/* A manual retry of a failed escalation: attempts go on counting (they
+ * are every attempt), while the retry limit starts again from zero. */
+static void test_manual_retry_counts_attempts(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir();
+	int64_t esc = queue_one(dir, "e1");
+	char *err = NULL;
+	struct phantom_conf pc = { .base_url = "http://127.0.0.1:1", .token = "t",
+				   .connect_timeout_ms = 1000, .timeout_ms = 2000, .retry_max = 2,
+				   .backoff_base_ms = 20, .backoff_max_ms = 40 };
+	struct forwarder_opts o = { .state_dir = dir, .phantom = &pc };
+	struct forwarder *f = forwarder_new(&o, &err);
+	assert_non_null(f);
+	assert_int_equal(forwarder_start(f, &err), 0);
+	struct fwd_change c;
+	assert_true(wait_change(f, esc, ESC_FAILED, 5, &c));
+	assert_int_equal(c.attempts, 2);
+	assert_non_null(strstr(c.error, "gave up after 2 attempts"));
+
+	struct statedb *ui = statedb_open(dir, &err);
+	assert_non_null(ui);
+	assert_int_equal(statedb_retry(ui, esc), 0);
+	forwarder_kick(f);
+	/* retried (not failed at once: a fresh run), attempt 3 */
+	assert_true(wait_change(f, esc, ESC_QUEUED, 5, &c));
+	assert_int_equal(c.attempts, 3);
+	assert_true(wait_change(f, esc, ESC_FAILED, 5, &c));
+	assert_int_equal(c.attempts, 4);
+	assert_non_null(strstr(c.error, "gave up after 2 attempts"));
+	struct statedb_case k;
+	assert_int_equal(statedb_case_get(ui, esc, &k), 0);
+	assert_int_equal(k.attempts, 4);
+	statedb_case_clear(&k);
+	statedb_close(ui);
+	forwarder_stop(f, 1000000000LL);
+	forwarder_free(f);
+	rm_dir(dir);
+}
+
 static void test_one_forwarder_per_directory(void **state)
 {
 	(void)state;
@@ -227,6 +267,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unconfigured_keeps_queue),
 		cmocka_unit_test(test_refused_retry_then_fail),
+		cmocka_unit_test(test_manual_retry_counts_attempts),
 		cmocka_unit_test(test_one_forwarder_per_directory),
 		cmocka_unit_test(test_bad_state_dir),
 	};

@@ -230,10 +230,12 @@ static void test_life_cycle(void **state)
 	case_clear(&c);
 	statedb_work_free(&w);
 
-	/* the analyst retries now */
+	/* the analyst retries now: the run of failures starts again, the
+	 * attempts made so far are kept */
 	assert_int_equal(statedb_retry(ui, id), 0);
 	assert_int_equal(statedb_claim(fw, now_ns(), &w), 1);
-	assert_int_equal(w.attempts, 0);
+	assert_int_equal(w.attempts, 1);
+	assert_int_equal(w.failures, 0);
 	int pos[] = { 0, 1 };
 	assert_int_equal(statedb_set_container(fw, id, 101, pos, 2), 0);
 	assert_int_equal(statedb_note_sent(fw, w.notes[0].id, 7), 0);
@@ -251,6 +253,10 @@ static void test_life_cycle(void **state)
 	assert_int_equal(statedb_mark_sent(fw, id), 0);
 	assert_int_equal(statedb_state(ui, id), ESC_SENT);
 	statedb_work_free(&w);
+	/* every attempt counted (failed, sent but re-queued, sent), and kept */
+	assert_int_equal(statedb_case_get(ui, id, &c), 0);
+	assert_int_equal(c.attempts, 3);
+	case_clear(&c);
 
 	/* annotating a sent event queues a note again; editing before it is
 	 * sent updates the same note */
@@ -270,6 +276,14 @@ static void test_life_cycle(void **state)
 	assert_int_equal(statedb_cancel(ui, id), -1);
 	assert_non_null(strstr(statedb_error(ui), "already sent"));
 	assert_int_equal(statedb_retry(ui, id), -1);
+	char want[64];
+	snprintf(want, sizeof want, "escalation %lld is not failed or queued", (long long)id);
+	assert_string_equal(statedb_error(ui), want);
+	/* an id that does not exist is said so, not blamed on a state */
+	assert_int_equal(statedb_retry(ui, 99), -1);
+	assert_string_equal(statedb_error(ui), "no escalation 99");
+	assert_int_equal(statedb_cancel(ui, 99), -1);
+	assert_string_equal(statedb_error(ui), "no escalation 99");
 
 	struct statedb_esc e2 = { .kind = ESC_EXISTING, .target_container = 101 };
 	struct statedb_item_in one[] = { item("e3", "{}") };
@@ -294,6 +308,8 @@ static void test_life_cycle(void **state)
 	assert_int_equal(statedb_state(ui, id3), ESC_FAILED);
 	assert_int_equal(statedb_retry(ui, id3), 0);
 	assert_int_equal(statedb_claim(fw, now_ns(), &w), 1);
+	assert_int_equal(w.attempts, 1);  /* the failed one */
+	assert_int_equal(w.failures, 0);  /* a fresh run of retries */
 	/* a crash while sending: recovery queues it again */
 	assert_int_equal(statedb_recover(fw), 0);
 	assert_int_equal(statedb_state(ui, id3), ESC_QUEUED);
@@ -330,6 +346,153 @@ static void on_history(void *ctx, const char *line)
 	size_t l = strlen(c->buf);
 	snprintf(c->buf + l, sizeof c->buf - l, "%s;", line);
 	c->n++;
+}
+
+/* The run of failures drives backoff and --retry-max; attempts count them
+ * all and survive success. A database of version 3 (attempts = the run)
+ * keeps its counts. */
+static void test_attempts_and_failures(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir();
+	char *err = NULL;
+	struct statedb *db = statedb_open_version(dir, 3, &err);
+	assert_non_null(db);
+	assert_int_equal(sqlite3_exec(statedb_handle(db),
+		"INSERT INTO escalations(created, updated, kind, name, sdi, state, attempts, next_attempt_at)"
+		" VALUES (1, 1, 0, 'old', 'socterm-x', 0, 2, 1);"
+		"INSERT INTO items(escalation_id, position, event_id, raw) VALUES (1, 0, 'e1', '{}');",
+		NULL, NULL, NULL), SQLITE_OK);
+	statedb_close(db);
+	db = open_ok(dir);
+	struct statedb_work w;
+	assert_int_equal(statedb_claim(db, now_ns(), &w), 1);
+	assert_int_equal(w.attempts, 2);
+	assert_int_equal(w.failures, 2);
+	assert_int_equal(statedb_mark_retry(db, w.id, 1, "HTTP 503"), 0);
+	statedb_work_free(&w);
+	assert_int_equal(statedb_claim(db, now_ns(), &w), 1);
+	assert_int_equal(w.attempts, 3);
+	assert_int_equal(w.failures, 3);
+	int pos[] = { 0 };
+	assert_int_equal(statedb_set_container(db, w.id, 5, pos, 1), 0);
+	assert_int_equal(statedb_mark_sent(db, w.id), 0);
+	statedb_work_free(&w);
+	struct statedb_case c;
+	assert_int_equal(statedb_case_get(db, 1, &c), 0);
+	assert_int_equal(c.state, ESC_SENT);
+	assert_int_equal(c.attempts, 4);
+	assert_null(c.last_error);
+	statedb_case_clear(&c);
+	assert_int_equal(sql_int(db, "SELECT failures FROM escalations WHERE id = 1"), 0);
+	statedb_close(db);
+	rm_dir(dir);
+}
+
+/* What the console reads to follow another process's sending: the outbox
+ * fields, and "busy" at once instead of waiting for the other's lock. */
+static void test_case_peek(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir();
+	struct statedb *ui = open_ok(dir);
+	struct statedb *fw = open_ok(dir);
+	struct statedb_item_in one[] = { item("e1", "{}") };
+	struct statedb_esc e = { .kind = ESC_NEW, .name = "n" };
+	int64_t id = statedb_queue(ui, &e, one, 1);
+	struct statedb_work w;
+	assert_int_equal(statedb_claim(fw, now_ns(), &w), 1);
+	int pos[] = { 0 };
+	assert_int_equal(statedb_set_container(fw, id, 3001, pos, 1), 0);
+	assert_int_equal(statedb_mark_sent(fw, id), 0);
+	statedb_work_free(&w);
+
+	struct statedb_case c;
+	assert_int_equal(statedb_case_peek(ui, id, &c), 0);
+	assert_int_equal(c.id, id);
+	assert_int_equal(c.state, ESC_SENT);
+	assert_int_equal(c.container_id, 3001);
+	assert_int_equal(c.attempts, 1);
+	assert_int_equal(c.items, 1);
+	assert_null(c.name);
+	statedb_case_clear(&c);
+	assert_int_equal(statedb_case_peek(ui, id + 1, &c), -1);
+	assert_string_equal(statedb_error(ui), "no escalation 2");
+
+	/* while the other connection writes (WAL: readers go on) */
+	assert_int_equal(sqlite3_exec(statedb_handle(fw), "BEGIN IMMEDIATE;"
+				      " UPDATE escalations SET state = 0;", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(statedb_case_peek(ui, id, &c), 0);
+	assert_int_equal(c.state, ESC_SENT); /* not committed yet */
+	statedb_case_clear(&c);
+	/* and the UI's own writes still wait for the lock as before */
+	int64_t t0 = mono_ns();
+	assert_int_equal(statedb_annotate(ui, "e1", "x", "a"), -1);
+	assert_true(mono_ns() - t0 > 1000000000LL);
+	assert_int_equal(sqlite3_exec(statedb_handle(fw), "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	statedb_close(fw);
+	statedb_close(ui);
+	rm_dir(dir);
+}
+
+/* `socterm --status`: read-only, never creating, upgrading or writing. */
+static void test_open_readonly(void **state)
+{
+	(void)state;
+	char *dir = tmp_dir();
+	char *err = NULL;
+	struct stat sb;
+	/* no state yet: NULL without an error, and nothing created */
+	assert_null(statedb_open_readonly(dir, &err));
+	assert_null(err);
+	assert_int_equal(stat(dir, &sb), -1);
+
+	struct statedb *db = statedb_open_version(dir, 2, &err);
+	assert_non_null(db);
+	assert_int_equal(sqlite3_exec(statedb_handle(db),
+		"INSERT INTO escalations(created, updated, kind, name, sdi, state) VALUES (1, 1, 0, 'old', 'x', 0);",
+		NULL, NULL, NULL), SQLITE_OK);
+	statedb_close(db);
+
+	struct statedb *ro = statedb_open_readonly(dir, &err);
+	assert_non_null(ro);
+	assert_null(err);
+	int counts[5];
+	assert_int_equal(statedb_counts(ro, counts), 0);
+	assert_int_equal(counts[ESC_QUEUED], 1);
+	/* not upgraded, and it cannot write */
+	assert_int_equal(statedb_version(ro), 2);
+	assert_int_equal(statedb_cancel(ro, 1), -1);
+	assert_non_null(strstr(statedb_error(ro), "readonly"));
+	statedb_close(ro);
+
+	/* a reader next to a writer: the writer's WAL is left in place */
+	struct statedb_item_in one[] = { item("e1", "{}") };
+	struct statedb_esc e = { .kind = ESC_NEW, .name = "n" };
+	struct statedb *w = open_ok(dir);
+	int64_t id = statedb_queue(w, &e, one, 1);
+	assert_true(id > 0);
+	char *wal = xasprintf("%s/socterm.db-wal", dir);
+	assert_int_equal(stat(wal, &sb), 0);
+	ro = statedb_open_readonly(dir, &err);
+	assert_non_null(ro);
+	assert_int_equal(statedb_counts(ro, counts), 0);
+	assert_int_equal(counts[ESC_QUEUED], 2);
+	statedb_close(ro);
+	assert_int_equal(stat(wal, &sb), 0);
+	free(wal);
+	statedb_close(w);
+
+	/* a database from a newer socterm is refused, not read */
+	w = open_ok(dir);
+	assert_int_equal(sqlite3_exec(statedb_handle(w), "PRAGMA user_version = 99", NULL, NULL, NULL),
+			 SQLITE_OK);
+	statedb_close(w);
+	assert_null(statedb_open_readonly(dir, &err));
+	assert_non_null(err);
+	assert_non_null(strstr(err, "newer"));
+	free(err);
+	rm_dir(dir);
 }
 
 static void test_annotations_and_history(void **state)
@@ -617,6 +780,9 @@ int main(void)
 		cmocka_unit_test(test_second_open_keeps_locks),
 		cmocka_unit_test(test_migration_and_newer_schema),
 		cmocka_unit_test(test_life_cycle),
+		cmocka_unit_test(test_attempts_and_failures),
+		cmocka_unit_test(test_case_peek),
+		cmocka_unit_test(test_open_readonly),
 		cmocka_unit_test(test_annotations_and_history),
 		cmocka_unit_test(test_items_load),
 		cmocka_unit_test(test_forward_batch_grouping),
