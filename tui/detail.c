@@ -11,6 +11,7 @@
 #include "tui/escstate.h"
 #include "tui/search.h"
 #include "core/event.h"
+#include "core/jsonfmt.h"
 #include "core/parse.h"
 #include "core/sanitize.h"
 
@@ -140,9 +141,10 @@ static void add_field(const struct event *ev, size_t i)
 			sbuf_adds(&b, "\"\""); /* empty, shown as such */
 	} else if (v.type == FV_JSON) {
 		json_t *j = json_loads(intern_str(v.str, NULL), JSON_DECODE_ANY, NULL);
-		char *pretty = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
-		sbuf_adds(&b, pretty ? pretty : intern_str(v.str, NULL));
-		free(pretty);
+		if (j)
+			jsonfmt_pretty(j, &b); /* deep levels on one line: bounded size */
+		else
+			sbuf_adds(&b, intern_str(v.str, NULL));
 		json_decref(j);
 	} else {
 		fval_format(&v, &b);
@@ -164,13 +166,15 @@ static void add_other_keys(json_t *root)
 			skip |= strcmp(key, known[i]) == 0;
 		if (skip)
 			continue;
-		char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
-		if (json_is_string(v))
+		if (json_is_string(v)) {
 			add_kv(key, strlen(key), json_string_value(v), json_string_length(v),
 			       UI_DETAIL_VALUE);
-		else
-			add_kvs(key, s ? s : "?", UI_DETAIL_VALUE);
-		free(s);
+			continue;
+		}
+		struct sbuf s = SBUF_INIT;
+		jsonfmt_pretty(v, &s);
+		add_kv(key, strlen(key), sbuf_str(&s), s.len, UI_DETAIL_VALUE);
+		sbuf_free(&s);
 	}
 }
 
@@ -179,7 +183,6 @@ static void build_fields(struct app *a, const struct event *ev)
 	struct sbuf b = SBUF_INIT;
 	char tbuf[96];
 	size_t n;
-	event_message(ev, &b);
 	add_title(intern_str(ev->rule, NULL)[0] ? intern_str(ev->rule, NULL) : "(no rule)");
 	format_full_time(ev->time_ns, tbuf, sizeof(tbuf));
 	add_kvs("time", tbuf, UI_DETAIL_VALUE);
@@ -263,12 +266,13 @@ static void build_raw(const struct event *ev)
 	event_raw(ev, &b);
 	add_title("raw JSON (o: fields)");
 	json_t *root = falco_json_load(b.s ? b.s : "", b.len, NULL, NULL);
-	char *pretty = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
-	const char *text = pretty ? pretty : (b.s ? b.s : "");
-	size_t len = pretty ? strlen(pretty) : b.len;
+	struct sbuf pretty = SBUF_INIT;
+	if (root)
+		jsonfmt_pretty(root, &pretty);
+	const struct sbuf *text = root ? &pretty : &b;
 	struct wrapctx w = { NULL, UI_DETAIL_VALUE, true, true };
-	draw_wrap(text, len, cache.width, wrap_row, &w);
-	free(pretty);
+	draw_wrap(sbuf_str(text), text->len, cache.width, wrap_row, &w);
+	sbuf_free(&pretty);
 	json_decref(root);
 	sbuf_free(&b);
 }
