@@ -3,6 +3,7 @@
 #include "core/evfmt.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,31 +175,50 @@ void fval_format(const struct fval *v, struct sbuf *b)
 	}
 }
 
-/* Expands a message template: EVT_ESC followed by field index + 1 inserts
- * that field's value; EVT_ESC followed by 0 is a literal EVT_ESC byte. */
-static void expand_template(const struct event *ev, struct sbuf *b)
+/* Appends at most `room` bytes of a field's text: big strings are cut
+ * without being copied whole. */
+static void add_field_text(const struct event *ev, unsigned i, size_t room, struct sbuf *b)
 {
+	struct fval v;
+	event_field(ev, i, &v);
+	if (v.type != FV_STRING && v.type != FV_JSON) {
+		fval_format(&v, b);
+		return;
+	}
 	size_t n;
+	const char *s = intern_str(v.str, &n);
+	sbuf_add(b, s, MIN(n, room));
+}
+
+/* Expands a message template: EVT_ESC followed by field index + 1 inserts
+ * that field's value; EVT_ESC followed by 0 is a literal EVT_ESC byte.
+ * Stops after `max` bytes: a timeline row needs the start of a message. */
+static void expand_template(const struct event *ev, size_t max, struct sbuf *b)
+{
+	size_t n, start = b->len;
 	const char *t = intern_str(ev->message_tpl, &n);
 	const char *end = t + n;
-	while (t < end) {
-		const char *esc = memchr(t, EVT_ESC, (size_t)(end - t));
+	while (t < end && b->len - start < max) {
+		size_t room = max - (b->len - start);
+		const char *esc = memchr(t, EVT_ESC, MIN((size_t)(end - t), room));
 		if (!esc) {
-			sbuf_add(b, t, (size_t)(end - t));
-			return;
+			sbuf_add(b, t, MIN((size_t)(end - t), room));
+			break;
 		}
 		sbuf_add(b, t, (size_t)(esc - t));
 		if (esc + 1 >= end)
-			return;
+			break;
 		unsigned idx = (unsigned char)esc[1];
-		if (idx == 0) {
+		room = max - (b->len - start);
+		if (idx == 0)
 			sbuf_addc(b, EVT_ESC);
-		} else if (idx - 1 < ev->nfields) {
-			struct fval v;
-			event_field(ev, idx - 1, &v);
-			fval_format(&v, b);
-		}
+		else if (idx - 1 < ev->nfields)
+			add_field_text(ev, idx - 1, room, b);
 		t = esc + 2;
+	}
+	if (b->len - start > max) { /* a number or "null" went past the end */
+		b->len = start + max;
+		b->s[b->len] = '\0';
 	}
 }
 
@@ -240,17 +260,30 @@ void event_output(const struct event *ev, struct sbuf *b)
 {
 	if (!(ev->flags & EV_NO_OUTPUT))
 		evfmt_prefix(ev, b);
-	expand_template(ev, b);
+	expand_template(ev, SIZE_MAX, b);
 }
 
 void event_message(const struct event *ev, struct sbuf *b)
 {
-	expand_template(ev, b);
+	expand_template(ev, SIZE_MAX, b);
+}
+
+void event_message_head(const struct event *ev, size_t max, struct sbuf *b)
+{
+	expand_template(ev, max, b);
 }
 
 int event_raw(const struct event *ev, struct sbuf *b)
 {
 	return spool_get(ev->raw, b);
+}
+
+int event_raw_head(const struct event *ev, size_t max, struct sbuf *b)
+{
+	struct spool_ref r = ev->raw;
+	if (r.len > max)
+		r.len = (uint32_t)max;
+	return spool_get(r, b);
 }
 
 const char *event_tag_next(const struct event *ev, const char *prev, size_t *len)

@@ -135,9 +135,14 @@ bool event_get_name(const struct event *ev, const char *name, struct fval *out);
 void event_output(const struct event *ev, struct sbuf *b);
 /* Appends the output without Falco's "time: Priority " prefix. */
 void event_message(const struct event *ev, struct sbuf *b);
+/* Appends the first `max` bytes of that (all of it when shorter), without
+ * building the rest: what one screen row can show of a huge message. */
+void event_message_head(const struct event *ev, size_t max, struct sbuf *b);
 /* Appends the original bytes of the event (from the spool). Returns 0, or -1
  * if they could not be read (b then holds nothing new). */
 int event_raw(const struct event *ev, struct sbuf *b);
+/* Same, only the first `max` bytes (all of them when fewer). */
+int event_raw_head(const struct event *ev, size_t max, struct sbuf *b);
 
 /* Tags: iterate with `const char *t = NULL; size_t n; while ((t = event_tag_next(ev, t, &n)))`. */
 const char *event_tag_next(const struct event *ev, const char *prev, size_t *len);

@@ -50,12 +50,17 @@ static int put_clipped(WINDOW *w, int y, int x, const char *s, size_t n, bool mo
 	return used;
 }
 
+size_t draw_cap(int cols)
+{
+	/* 4-byte characters, some marks: a megabyte field costs a row, not a
+	 * megabyte, per frame. */
+	return (size_t)MAX(cols, 0) * 16 + 16;
+}
+
 int draw_text(WINDOW *w, int y, int x, const char *s, size_t n, int cols, attr_t attr, bool pad)
 {
 	unsigned f = san_flags(true);
-	/* One row never shows more than this much of a value (4-byte characters,
-	 * some marks): a megabyte field costs a row, not a megabyte, per frame. */
-	size_t cap = (size_t)MAX(cols, 0) * 16 + 16;
+	size_t cap = draw_cap(cols);
 	bool more = n > cap;
 	if (more)
 		n = cap;

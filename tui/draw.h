@@ -21,7 +21,13 @@
 void draw_set_utf8(bool utf8);
 bool draw_utf8(void);
 
-/* Sanitises s[0..n) to one line and draws it at (y, x) in at most `cols`
+/* One row of `cols` columns never shows more than this many bytes of a
+ * value: draw_text() (and anything that must match what it drew) looks at
+ * no more than that. */
+size_t draw_cap(int cols);
+
+/* Sanitises s[0..n) (at most draw_cap(cols) bytes of it: the rest is shown
+ * as the ellipsis) to one line and draws it at (y, x) in at most `cols`
  * columns with attribute `attr`; pads with spaces to `cols` when `pad`.
  * Returns the columns used. */
 int draw_text(WINDOW *w, int y, int x, const char *s, size_t n, int cols, attr_t attr, bool pad);

@@ -22,6 +22,10 @@ struct search {
 	struct scan *scan;
 	bool scan_backward;     /* direction of the running scan */
 	bool found;
+	/* search_hit() per event seq: each frame asks again for every row,
+	 * and a match reads the whole message. Valid while gen matches. */
+	struct { uint64_t seq; unsigned gen; bool hit; } memo[256];
+	unsigned gen;
 };
 
 void search_init(struct app *a)
@@ -60,6 +64,7 @@ int search_set(struct app *a, const char *expr, char **err, size_t *pos)
 	filter_free(s->f);
 	strv_free(&s->words);
 	s->f = f;
+	s->gen++;
 	filter_each_word(f, add_word, &s->words);
 	a->dirty = true;
 	return 0;
@@ -73,7 +78,18 @@ const char *search_expr(const struct app *a)
 bool search_hit(struct app *a, const struct event *ev)
 {
 	struct search *s = a->search;
-	return s->f && filter_match(s->f, ev, &s->cx);
+	if (!s->f)
+		return false;
+	/* Time and marks/notes change the answer: those are asked each time. */
+	if (filter_uses_time(s->f) || filter_uses_state(s->f))
+		return filter_match(s->f, ev, &s->cx);
+	size_t i = ev->seq % (sizeof(s->memo) / sizeof(s->memo[0]));
+	if (s->memo[i].gen != s->gen || s->memo[i].seq != ev->seq) {
+		s->memo[i].seq = ev->seq;
+		s->memo[i].gen = s->gen;
+		s->memo[i].hit = filter_match(s->f, ev, &s->cx);
+	}
+	return s->memo[i].hit;
 }
 
 /* ---- moving to a match ----------------------------------------------------------- */
@@ -156,19 +172,30 @@ static const char *ci_find(const char *h, size_t hn, const char *nd, size_t nn)
 	return NULL;
 }
 
-void search_overlay(struct app *a, WINDOW *w, int y, int x, const char *safe, size_t n, int cols)
+/* Highlights the words in safe text drawn over `cols` columns at (y, x);
+ * `more` when the caller cut the text (the ellipsis stays). Only what is
+ * visible is searched and measured, each byte once: a megabyte value costs
+ * a row per frame, not a megabyte per match. */
+static void highlight(struct app *a, WINDOW *w, int y, int x, const char *safe, size_t n, int cols,
+		      bool more)
 {
 	struct search *s = a->search;
 	if (!s->words.n || cols <= 0)
 		return;
-	int limit = text_width(safe, n) > cols ? cols - 1 : cols; /* the ellipsis stays */
+	int limit = more || text_fit(safe, n, cols, NULL) < n ? cols - 1 : cols;
+	size_t vis = text_fit(safe, n, limit, NULL);
 	attr_t hl = ui_attr(UI_SEARCH_HIT);
 	wattr_set(w, hl, PAIR_NUMBER(hl), NULL);
 	for (size_t k = 0; k < s->words.n; k++) {
 		const char *word = s->words.v[k];
 		size_t wn = strlen(word);
-		for (const char *m = safe; (m = ci_find(m, n - (size_t)(m - safe), word, wn)); m += wn) {
-			int c0 = text_width(safe, (size_t)(m - safe));
+		/* A match that starts in the visible part, however far it goes. */
+		size_t hn = MIN(n, vis + wn - 1);
+		size_t at = 0;
+		int c0 = 0;
+		for (const char *m = safe; (m = ci_find(m, hn - (size_t)(m - safe), word, wn)); m += wn) {
+			c0 += text_width(safe + at, (size_t)(m - safe) - at);
+			at = (size_t)(m - safe);
 			if (c0 >= limit)
 				break;
 			size_t fit = text_fit(m, wn, limit - c0, NULL);
@@ -179,15 +206,23 @@ void search_overlay(struct app *a, WINDOW *w, int y, int x, const char *safe, si
 	wattr_set(w, A_NORMAL, 0, NULL);
 }
 
+void search_overlay(struct app *a, WINDOW *w, int y, int x, const char *safe, size_t n, int cols)
+{
+	highlight(a, w, y, x, safe, n, cols, false);
+}
+
 int search_draw_text(struct app *a, WINDOW *w, int y, int x, const char *s, size_t n, int cols,
 		     attr_t attr, bool pad)
 {
 	int used = draw_text(w, y, x, s, n, cols, attr, pad);
 	if (!a->search->words.n)
 		return used;
+	/* Exactly the bytes draw_text() looked at, so columns agree. */
+	size_t cap = draw_cap(cols);
+	bool more = n > cap;
 	struct sbuf safe = SBUF_INIT;
-	sanitize(s, n, SAN_ONELINE | (draw_utf8() ? 0 : SAN_ASCII), &safe);
-	search_overlay(a, w, y, x, sbuf_str(&safe), safe.len, cols);
+	sanitize(s, MIN(n, cap), SAN_ONELINE | (draw_utf8() ? 0 : SAN_ASCII), &safe);
+	highlight(a, w, y, x, sbuf_str(&safe), safe.len, cols, more);
 	sbuf_free(&safe);
 	return used;
 }

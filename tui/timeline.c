@@ -64,12 +64,19 @@ static const char *const prio_abbrev[] = {
 	"EMER", "ALRT", "CRIT", "ERR ", "WARN", "NOTI", "INFO", "DEBG", "?",
 };
 
-/* "host container" or "host ns/pod", whichever the event has. */
-static void format_where(const struct event *ev, struct sbuf *b)
+/* Appends an interned string, at most `max` bytes of it. */
+static void add_head(struct sbuf *b, istr str, size_t max)
 {
 	size_t n;
-	const char *h = intern_str(ev->hostname, &n);
-	sbuf_add(b, h, n);
+	const char *s = intern_str(str, &n);
+	sbuf_add(b, s, MIN(n, max));
+}
+
+/* "host container" or "host ns/pod", whichever the event has; each part
+ * at most `max` bytes (what the column can show), however long it is. */
+static void format_where(const struct event *ev, size_t max, struct sbuf *b)
+{
+	add_head(b, ev->hostname, max);
 	struct fval ns, pod, cname;
 	bool has_ns = event_get_name(ev, "k8s.ns.name", &ns) && ns.type == FV_STRING;
 	bool has_pod = event_get_name(ev, "k8s.pod.name", &pod) && pod.type == FV_STRING;
@@ -77,16 +84,17 @@ static void format_where(const struct event *ev, struct sbuf *b)
 		if (b->len)
 			sbuf_addc(b, ' ');
 		if (has_ns)
-			sbuf_adds(b, intern_str(ns.str, NULL));
+			add_head(b, ns.str, max);
 		sbuf_addc(b, '/');
 		if (has_pod)
-			sbuf_adds(b, intern_str(pod.str, NULL));
+			add_head(b, pod.str, max);
 	} else if (event_get_name(ev, "container.name", &cname) && cname.type == FV_STRING) {
+		size_t n;
 		const char *s = intern_str(cname.str, &n);
 		if (n && strcmp(s, "host") != 0) {
 			if (b->len)
 				sbuf_addc(b, ' ');
-			sbuf_add(b, s, n);
+			sbuf_add(b, s, MIN(n, max));
 		}
 	}
 }
@@ -145,8 +153,8 @@ static void draw_row(struct app *a, int y, const struct event *ev, bool selected
 		x += draw_label(w, y, x, " ", 1, sel, true);
 		sbuf_adds(&b, intern_str(ev->error, NULL));
 		sbuf_adds(&b, ": ");
-		event_raw(ev, &b);
 		int width = a->lay.cols - x;
+		event_raw_head(ev, draw_cap(width) + 1, &b); /* what the row can show */
 		text_col(a, hit, y, x, b.s, b.len, width, sel ? sel : ui_attr(UI_UNPARSED));
 		sbuf_free(&b);
 		return;
@@ -156,13 +164,14 @@ static void draw_row(struct app *a, int y, const struct event *ev, bool selected
 	x += text_col(a, hit, y, x, rule, n, c.rule, sel ? sel : ui_attr(UI_RULE));
 	x += draw_label(w, y, x, " ", 1, sel, true);
 	if (c.where) {
-		format_where(ev, &b);
+		format_where(ev, draw_cap(c.where) + 1, &b);
 		x += text_col(a, hit, y, x, b.s ? b.s : "", b.len, c.where,
 			      sel ? sel : ui_attr(UI_HOST));
 		x += draw_label(w, y, x, " ", 1, sel, true);
 		sbuf_reset(&b);
 	}
-	event_message(ev, &b);
+	/* One byte past what the row can show: draw_text() still sees it is cut. */
+	event_message_head(ev, draw_cap(a->lay.cols - x) + 1, &b);
 	text_col(a, hit, y, x, b.s ? b.s : "", b.len, a->lay.cols - x,
 		 sel ? sel : ui_attr(UI_OUTPUT));
 	sbuf_free(&b);

@@ -574,6 +574,35 @@ static void test_output_roundtrip(void **state)
 	}
 }
 
+/* The head of a message is the message cut, at any length, whatever the
+ * template holds (fields, numbers, escape bytes). */
+static void test_message_head(void **state)
+{
+	(void)state;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:{s:s, s:i, s:s}}", "rule", "r", "priority",
+			      "Critical", "output",
+			      "10:00:00.123456789: Critical a=sh n=1234 x=\x01\x02 sh\x01 end",
+			      "output_fields", "proc.name", "sh", "n", 1234, "x", "\x01\x02");
+	char *js = json_dumps(o, 0);
+	struct event *ev = parse(js);
+	char *full = message_of(ev);
+	size_t len = strlen(full);
+	for (size_t max = 0; max <= len + 2; max++) {
+		struct sbuf b = SBUF_INIT;
+		sbuf_adds(&b, "pre");
+		event_message_head(ev, max, &b);
+		size_t want = MIN(max, len);
+		assert_int_equal(b.len, 3 + want);
+		assert_memory_equal(b.s + 3, full, want);
+		assert_int_equal(b.s[b.len], '\0');
+		sbuf_free(&b);
+	}
+	free(full);
+	event_free(ev);
+	free(js);
+	json_decref(o);
+}
+
 /* ---- the public samples, when ../shared is there ---------------------------------- */
 
 static char *samples_path(const char *name)
@@ -694,6 +723,7 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_subject),
 		cmocka_unit_test(test_output_roundtrip),
+		cmocka_unit_test(test_message_head),
 		cmocka_unit_test(test_public_samples),
 		cmocka_unit_test(test_public_malformed),
 	};
