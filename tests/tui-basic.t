@@ -89,14 +89,17 @@ done
 # Full-width views (raw JSON, an unparsed line's raw bytes) wrap without
 # losing a character: the rows joined give back the whole text.
 long=$(seq -f 'w%03g' 1 60 | tr '\n' '-')
-printf '{"rule":"Long output","priority":"Warning","time":"2024-05-01T10:00:00Z","output":"%s"}\n' "$long" > "$T/long.jsonl"
+printf '{"rule":"Long output","priority":"Warning","time":"2024-05-01T10:00:00Z","output":"%s","output_fields":{"container.image.repository":"docker.io/library/nginx"}}\n' "$long" > "$T/long.jsonl"
 printf 'garbage %s\n' "$long" >> "$T/long.jsonl"
 tui_start -x 80 -y 30 -- "$T/long.jsonl"
 tui_wait "2 shown" >/dev/null
 tui_keys Enter
 tui_wait "raw bytes" >/dev/null
 ok "unparsed raw bytes wrap losslessly" bash -c "tmux -L $TUI_SOCK capture-pane -p -t t | tr -d '\n' | grep -qF -- 'garbage $long'"
-tui_keys k o
+tui_keys k
+ok "a long field name is shown whole, its value under it" tui_wait_re "^container\.image\.repository *$"
+ok "the value under the long name" tui_wait_re "^ +docker\.io/library/nginx"
+tui_keys o
 tui_wait "raw JSON" >/dev/null
 ok "raw JSON wraps losslessly" bash -c "tmux -L $TUI_SOCK capture-pane -p -t t | tr -d '\n' | grep -qF -- '\"output\": \"$long\"'"
 tmux -L "$TUI_SOCK" kill-server

@@ -82,9 +82,18 @@ static void add_kv(const char *key, size_t klen, const char *val, size_t vlen, e
 {
 	struct sbuf k = SBUF_INIT;
 	sanitize(key, klen, SAN_ONELINE | (draw_utf8() ? 0 : SAN_ASCII), &k);
-	size_t fit = text_fit(k.s ? k.s : "", k.len, cache.keyw, NULL);
-	char *kc = xstrndup(k.s ? k.s : "", fit);
-	struct wrapctx w = { kc, ve, true, false };
+	const char *ks = sbuf_str(&k);
+	size_t fit = text_fit(ks, k.len, cache.keyw, NULL);
+	char *kc = NULL;
+	if (fit < k.len) {
+		/* A long name (container.image.repository) gets a row of its own
+		 * rather than losing its end; the value goes under it. */
+		struct wrapctx kw = { NULL, UI_DETAIL_KEY, true, true };
+		draw_wrap(ks, k.len, cache.width, wrap_row, &kw);
+	} else {
+		kc = xstrndup(ks, fit);
+	}
+	struct wrapctx w = { kc, ve, kc != NULL, false };
 	draw_wrap(val, vlen, MAX(8, cache.width - cache.keyw - 2), wrap_row, &w);
 	free(kc);
 	sbuf_free(&k);
