@@ -192,16 +192,21 @@ static void offer(struct strv *out, const char *pre, const char *s, size_t n, co
 		sbuf_free(&b);
 		return;
 	}
-	if (value && !quoted && needs_quotes(s, n)) {
+	/* Values come from events (attacker-controlled): inside quotes, a '"'
+	 * in one must not end the string and turn the rest into filter syntax. */
+	bool open = value && !quoted && needs_quotes(s, n);
+	if (open || (value && quoted && (memchr(s, '"', n) || memchr(s, '\\', n)))) {
 		sbuf_reset(&b);
 		sbuf_adds(&b, pre);
-		sbuf_addc(&b, '"');
+		if (open)
+			sbuf_addc(&b, '"');
 		for (size_t i = 0; i < n; i++) {
 			if (s[i] == '"' || s[i] == '\\')
 				sbuf_addc(&b, '\\');
 			sbuf_addc(&b, s[i]);
 		}
-		sbuf_addc(&b, '"');
+		if (open)
+			sbuf_addc(&b, '"');
 	}
 	strv_add(out, b.s, b.len);
 	sbuf_free(&b);

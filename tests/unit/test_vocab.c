@@ -110,6 +110,14 @@ static void test_values(void **state)
 	COMPLETES(v, "rule~Te", 5, false, "\"Terminal shell in container\"");
 	/* ... unless the user opened the quote */
 	COMPLETES(v, "rule=\"Wri", 6, true, "Write below etc");
+	/* a rule name from an event cannot close the analyst's quote */
+	{
+		struct event *ev = mk("Evil\\\" or rule~x", "h", "", "");
+		vocab_note(v, ev);
+		event_free(ev);
+	}
+	COMPLETES(v, "rule=\"Evi", 6, true, "Evil\\\" or rule~x");
+	COMPLETES(v, "rule=Evi", 5, false, "\"Evil\\\" or rule~x\"");
 	/* a ! alone is `not`, not an operator: back to field names */
 	COMPLETES(v, "!fd.", 1, false, "fd.name");
 	/* fields without known values complete nothing */
