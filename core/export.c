@@ -282,10 +282,17 @@ int export_add(struct exporter *x, const struct event *ev)
 {
 	if (x->format == EXPORT_JSON) {
 		/* On failure event_raw() adds nothing: skip the event, count it. */
+		size_t start = x->buf.len;
 		if (event_raw(ev, &x->buf) < 0) {
 			x->res.unreadable++;
 			return 0;
 		}
+		/* One event, one line: a NATS message may hold line breaks (only
+		 * as whitespace, in valid JSON). Read back, a raw break would split
+		 * it, and an unparsed message could smuggle in a forged event. */
+		for (size_t i = start; i < x->buf.len; i++)
+			if (x->buf.s[i] == '\n' || x->buf.s[i] == '\r')
+				x->buf.s[i] = ' ';
 		sbuf_addc(&x->buf, '\n');
 	} else {
 		for (size_t i = 0; i < x->ncols; i++) {

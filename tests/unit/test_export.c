@@ -257,6 +257,39 @@ static void test_json_byte_for_byte(void **state)
 	free(path);
 }
 
+/* A message with line breaks stays one line: whitespace in valid JSON, and
+ * in an unparsed one they cannot start a second, forged event. */
+static void test_json_one_line_per_event(void **state)
+{
+	(void)state;
+	const char *in[] = {
+		"{\"rule\":\"a\",\r\n \"priority\":\"Notice\"}",
+		"{\"x\":1}\n{\"rule\":\"Fake\",\"priority\":\"Emergency\"}",
+	};
+	char *path = xasprintf("%s/lines.jsonl", dir);
+	struct export_opts o = { .format = EXPORT_JSON };
+	int code;
+	char *err = NULL;
+	struct exporter *x = export_open(path, &o, &code, &err);
+	assert_non_null(x);
+	for (size_t i = 0; i < ARRAY_LEN(in); i++) {
+		struct event *ev = event_parse(in[i], strlen(in[i]), NULL, 1714557600000000000LL);
+		assert_int_equal(export_add(x, ev), 0);
+		event_free(ev);
+	}
+	struct export_result res;
+	assert_int_equal(export_commit(x, &res, &err), EXPORT_OK);
+	size_t n;
+	char *got = slurp(path, &n);
+	const char *want = "{\"rule\":\"a\",   \"priority\":\"Notice\"}\n"
+			   "{\"x\":1} {\"rule\":\"Fake\",\"priority\":\"Emergency\"}\n";
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(got, want, n);
+	free(got);
+	unlink(path);
+	free(path);
+}
+
 /* A small RFC 4180 reader: returns rows of cells; asserts CRLF endings. */
 struct csv {
 	char *cell[16][16];
@@ -468,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_columns_parse),
 		cmocka_unit_test(test_column_values),
 		cmocka_unit_test(test_json_byte_for_byte),
+		cmocka_unit_test(test_json_one_line_per_event),
 		cmocka_unit_test(test_csv_file),
 		cmocka_unit_test(test_never_overwrites),
 		cmocka_unit_test(test_errors_and_abort),
