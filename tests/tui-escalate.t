@@ -100,6 +100,7 @@ ok "and links to the container" tui_wait "$EMU_URL/mission/1"
 tui_keys Enter c
 ok "cases view: the escalation, sent, with its link" \
 	tui_wait_re "^ +1 \\^ sent +#1 +1/1 +1 +- +Shadow read on node-2 +$EMU_URL/mission/1"
+ok "cases view: its own keys on the hint line" tui_wait "Enter details  r retry  x cancel"
 tui_keys Enter
 ok "cases view: details on Enter" tui_wait "1 of 1 sent"
 tui_keys c
