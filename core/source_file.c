@@ -9,6 +9,7 @@
  * with a stop pipe so stopping never hangs on a quiet pipe. */
 #include "core/evq.h"
 #include "core/ingest.h"
+#include "core/linesplit.h"
 #include "core/parse.h"
 #include "core/source.h"
 #include "core/util.h"
@@ -39,7 +40,7 @@ struct file_source {
 	_Atomic bool stopping;
 	pthread_mutex_t mu;
 	struct source_stats st;
-	struct sbuf line;
+	struct linesplit lines;
 	ino_t ino;
 	off_t offset;
 };
@@ -55,8 +56,9 @@ static void set_state(struct file_source *s, enum conn_state state, const char *
 	evq_wake(s->base.q);
 }
 
-static bool emit(struct file_source *s, const char *p, size_t n)
+static bool emit(void *arg, const char *p, size_t n)
 {
+	struct file_source *s = arg;
 	pthread_mutex_lock(&s->mu);
 	s->st.received++;
 	pthread_mutex_unlock(&s->mu);
@@ -65,32 +67,6 @@ static bool emit(struct file_source *s, const char *p, size_t n)
 	struct ingest_msg m = { .data = copy, .len = n, .recv_ns = now_ns(), .release = free,
 				.arg = copy };
 	return ingest_submit(s->pool, &m) == 0;
-}
-
-/* Splits buffered bytes into lines; keeps the incomplete tail. */
-static bool drain_lines(struct file_source *s, bool final)
-{
-	struct sbuf *b = &s->line;
-	size_t start = 0;
-	for (;;) {
-		char *nl = memchr(b->s + start, '\n', b->len - start);
-		if (!nl)
-			break;
-		size_t n = (size_t)(nl - (b->s + start));
-		if (n && !emit(s, b->s + start, n))
-			return false;
-		start += n + 1;
-	}
-	if (final || b->len - start >= MAX_LINE) {
-		if (b->len > start && !emit(s, b->s + start, b->len - start))
-			return false;
-		start = b->len;
-	}
-	memmove(b->s, b->s + start, b->len - start);
-	b->len -= start;
-	if (b->s)
-		b->s[b->len] = '\0';
-	return true;
 }
 
 /* Waits until fd is readable or stop is requested. */
@@ -147,7 +123,7 @@ static void *reader_main(void *arg)
 		}
 		if (n == 0) {
 			if (!s->follow || !s->path) {
-				drain_lines(s, true);
+				linesplit_finish(&s->lines, emit, s);
 				ingest_flush(s->pool); /* EOF means: every event is in the evq */
 				set_state(s, CONN_EOF, NULL);
 				return NULL;
@@ -160,8 +136,7 @@ static void *reader_main(void *arg)
 			continue;
 		}
 		s->offset += n;
-		sbuf_add(&s->line, buf, (size_t)n);
-		if (!drain_lines(s, false))
+		if (!linesplit_feed(&s->lines, buf, (size_t)n, emit, s))
 			break;
 	}
 	return NULL;
@@ -213,7 +188,7 @@ static void file_destroy(struct source *base)
 		close(s->fd);
 	close(s->stop_pipe[0]);
 	close(s->stop_pipe[1]);
-	sbuf_free(&s->line);
+	linesplit_free(&s->lines);
 	ingest_free(s->pool);
 	pthread_mutex_destroy(&s->mu);
 	free(s->path);
@@ -242,6 +217,7 @@ struct source *source_file_new(const char *path, bool follow, struct evq *q, cha
 	s->follow = follow;
 	s->fd = 0;
 	s->path = (path && strcmp(path, "-") != 0) ? xstrdup(path) : NULL;
+	linesplit_init(&s->lines, MAX_LINE);
 	pthread_mutex_init(&s->mu, NULL);
 	s->st.state = CONN_IDLE;
 	snprintf(s->st.name, sizeof(s->st.name), "%s", s->path ? s->path : "stdin");
