@@ -243,8 +243,11 @@ int cef_parse_time(const char *s, int64_t *ns)
 		return -1;
 	struct tm tm = { .tm_year = Y - 1900, .tm_mon = M - 1, .tm_mday = D,
 			 .tm_hour = h, .tm_min = m, .tm_sec = sec };
-	time_t t = timegm(&tm);
-	*ns = ((int64_t)t - off) * 1000000000LL + frac;
+	int64_t secs = (int64_t)timegm(&tm) - off;
+	/* Same range as parse_rfc3339: nanoseconds in 64 bits cover 1677..2262. */
+	if (secs <= INT64_MIN / 1000000000 || secs >= INT64_MAX / 1000000000)
+		return -1;
+	*ns = secs * 1000000000LL + frac;
 	return 0;
 }
 

@@ -389,6 +389,47 @@ static void test_time(void **state)
 	json_decref(ev);
 }
 
+/* Times beyond 64-bit nanoseconds (1677..2262) are unusable like garbage:
+ * evt.time is used instead, or no start_time is sent at all. */
+static void test_time_out_of_range(void **state)
+{
+	(void)state;
+	int64_t ns = 7;
+	const char *far[] = { "9999-12-31T23:59:59.999999999Z", "2262-04-11T23:47:16Z",
+			      "0000-01-01T00:00:00Z", "1677-09-21T00:12:44Z",
+			      "2262-04-11T10:00:00-23:59" };
+	for (size_t i = 0; i < ARRAY_LEN(far); i++) {
+		assert_int_equal(cef_parse_time(far[i], &ns), -1);
+		assert_int_equal(ns, 7);
+	}
+	assert_int_equal(cef_parse_time("2262-04-11T23:47:15.999999999Z", &ns), 0);
+	assert_int_equal(ns, 9223372035999999999LL);
+	assert_int_equal(cef_parse_time("1677-09-21T00:12:45Z", &ns), 0);
+	assert_int_equal(ns, -9223372035000000000LL);
+
+	json_t *ev = json_pack("{s:s, s:s, s:{s:I}}", "rule", "R", "time", far[0], "output_fields",
+			       "evt.time", (json_int_t)1714557600123456789LL);
+	assert_int_equal(cef_event_time(ev, &ns), 0);
+	assert_int_equal(ns, 1714557600123456789LL);
+	json_t *a = cef_artifact(NULL, ev, "e1", 0, false);
+	assert_string_equal(json_string_value(json_object_get(a, "start_time")),
+			    "2024-05-01T10:00:00.123456Z");
+	json_decref(a);
+	json_decref(ev);
+
+	ev = json_pack("{s:s, s:s}", "rule", "R", "time", far[0]);
+	assert_int_equal(cef_event_time(ev, &ns), -1);
+	a = cef_artifact(NULL, ev, "e1", 0, false);
+	assert_null(json_object_get(a, "start_time"));
+	json_decref(a);
+	const char *ids[] = { "e1" };
+	json_t *c = cef_container(NULL, &ev, ids, 1);
+	assert_null(json_object_get(c, "start_time"));
+	assert_null(json_object_get(json_object_get(c, "data"), "first_time"));
+	json_decref(c);
+	json_decref(ev);
+}
+
 static void check_desc(const char *output, const char *want)
 {
 	json_t *ev = json_pack("{s:s, s:s}", "output", output, "rule", "R");
@@ -669,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_public_samples),
 		cmocka_unit_test(test_priority_and_severity),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_time_out_of_range),
 		cmocka_unit_test(test_description_prefix),
 		cmocka_unit_test(test_event_load_never_fails),
 		cmocka_unit_test(test_nul_never_sent),
