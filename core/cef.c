@@ -721,24 +721,27 @@ static bool json_array_has_string(json_t *arr, const char *s, size_t n)
 	return false;
 }
 
-static void add_tag(json_t *tags, const char *s, size_t n)
+/* `seen` holds every tag appended so far as a key: a hash lookup per tag
+ * (scanning `tags` made many tags quadratic). */
+static void add_tag(json_t *tags, json_t *seen, const char *s, size_t n)
 {
-	if (n == 0 || json_array_has_string(tags, s, n))
+	if (n == 0 || json_object_getn(seen, s, n))
 		return;
+	json_object_setn_new_nocheck(seen, s, n, json_true());
 	json_array_append_new(tags, json_stringn(s, n));
 }
 
-static void add_event_tags(json_t *tags, json_t *ev)
+static void add_event_tags(json_t *tags, json_t *seen, json_t *ev)
 {
 	json_t *t = json_object_get(ev, "tags");
 	if (json_is_string(t)) {
-		add_tag(tags, json_string_value(t), json_string_length(t));
+		add_tag(tags, seen, json_string_value(t), json_string_length(t));
 	} else if (json_is_array(t)) {
 		size_t i;
 		json_t *e;
 		json_array_foreach(t, i, e)
 			if (json_is_string(e))
-				add_tag(tags, json_string_value(e), json_string_length(e));
+				add_tag(tags, seen, json_string_value(e), json_string_length(e));
 	}
 }
 
@@ -842,15 +845,16 @@ json_t *cef_container(const struct cef_params *p, json_t *const *events,
 		cef_format_time(first, 6, t);
 		json_object_set_new(c, "start_time", json_string(t));
 	}
-	json_t *tags = json_array();
+	json_t *tags = json_array(), *seen = json_object();
 	for (size_t i = 0; i < k; i++)
-		add_event_tags(tags, events[keep[i]]);
-	add_tag(tags, "falco", 5);
+		add_event_tags(tags, seen, events[keep[i]]);
+	add_tag(tags, seen, "falco", 5);
 	for (size_t i = 0; i < k; i++) {
 		enum prio pr = event_prio(events[keep[i]]);
 		if (pr != PRIO_UNKNOWN)
-			add_tag(tags, prio_lname(pr), strlen(prio_lname(pr)));
+			add_tag(tags, seen, prio_lname(pr), strlen(prio_lname(pr)));
 	}
+	json_decref(seen);
 	json_object_set_new(c, "tags", tags);
 	json_object_set_new(c, "data", summary_data(events, ids, keep, k, first, last));
 	if (p->sdi && *p->sdi) {

@@ -430,6 +430,66 @@ static void test_time_out_of_range(void **state)
 	json_decref(ev);
 }
 
+/* Container tags: each tag once, in first-seen order (events' tags, then
+ * "falco", then priorities), for tens of thousands of tags; tags that differ
+ * only after a NUL byte stay distinct. */
+static void test_many_tags(void **state)
+{
+	(void)state;
+	enum { N = 60000 };
+	char b[32];
+	json_t *t1 = json_array(), *t2 = json_array();
+	for (int i = 0; i < N; i++) {
+		snprintf(b, sizeof b, "tag%d", i);
+		json_array_append_new(t1, json_string(b));
+		if (i % 3 == 0) /* a repeat inside the same event */
+			json_array_append_new(t1, json_string(b));
+	}
+	json_array_append_new(t1, json_string("falco"));
+	json_array_append_new(t1, json_string(""));
+	json_array_append_new(t1, json_stringn("nul\0a", 5));
+	json_array_append_new(t1, json_stringn("nul\0b", 5));
+	json_array_append_new(t1, json_string("nul"));
+	for (int i = N - 10; i < N + 10; i++) { /* half old, half new */
+		snprintf(b, sizeof b, "tag%d", i);
+		json_array_append_new(t2, json_string(b));
+	}
+	json_array_append_new(t2, json_stringn("nul\0a", 5));
+	json_t *ev[3] = {
+		json_pack("{s:s, s:s, s:o}", "rule", "R", "priority", "Error", "tags", t1),
+		json_pack("{s:s, s:s, s:o}", "rule", "R", "priority", "Critical", "tags", t2),
+		json_pack("{s:s, s:s, s:s}", "rule", "R", "priority", "Warning", "tags", "warning"),
+	};
+	const char *ids[] = { "e1", "e2", "e3" };
+	json_t *c = cef_container(NULL, ev, ids, 3);
+	json_t *tags = json_object_get(c, "tags");
+	size_t k = 0;
+	for (int i = 0; i < N; i++) {
+		snprintf(b, sizeof b, "tag%d", i);
+		assert_string_equal(json_string_value(json_array_get(tags, k++)), b);
+	}
+	assert_string_equal(json_string_value(json_array_get(tags, k++)), "falco");
+	json_t *e = json_array_get(tags, k++);
+	assert_int_equal(json_string_length(e), 5);
+	assert_memory_equal(json_string_value(e), "nul\0a", 5);
+	e = json_array_get(tags, k++);
+	assert_int_equal(json_string_length(e), 5);
+	assert_memory_equal(json_string_value(e), "nul\0b", 5);
+	assert_string_equal(json_string_value(json_array_get(tags, k++)), "nul");
+	for (int i = N; i < N + 10; i++) {
+		snprintf(b, sizeof b, "tag%d", i);
+		assert_string_equal(json_string_value(json_array_get(tags, k++)), b);
+	}
+	/* A priority name given as a tag is not repeated. */
+	assert_string_equal(json_string_value(json_array_get(tags, k++)), "warning");
+	assert_string_equal(json_string_value(json_array_get(tags, k++)), "error");
+	assert_string_equal(json_string_value(json_array_get(tags, k++)), "critical");
+	assert_int_equal(json_array_size(tags), k);
+	json_decref(c);
+	for (int i = 0; i < 3; i++)
+		json_decref(ev[i]);
+}
+
 static void check_desc(const char *output, const char *want)
 {
 	json_t *ev = json_pack("{s:s, s:s}", "output", output, "rule", "R");
@@ -711,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_priority_and_severity),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_time_out_of_range),
+		cmocka_unit_test(test_many_tags),
 		cmocka_unit_test(test_description_prefix),
 		cmocka_unit_test(test_event_load_never_fails),
 		cmocka_unit_test(test_nul_never_sent),
