@@ -411,16 +411,24 @@ static int hit_cmp(const void *a, const void *b)
 }
 
 #define MAX_HITS 1024
+/* Bytes all the memmem passes of one template may scan together: every field
+ * gets its full pass on ordinary outputs, while a huge output with hundreds
+ * of fields costs a few passes, not one per field. Each field may use an
+ * equal share of what is left; values past its share stay literal text,
+ * which renders the same. */
+#define TPL_SCAN_MIN ((size_t)1 << 20)
+#define TPL_SCAN_PER_BYTE 4
 
 /* Encodes msg as a template referring to field values (see evfmt.h): every
- * occurrence of a value (found with memmem, one pass per field) becomes a
- * reference; overlaps go to the leftmost, then longest. */
+ * occurrence of a value (found with memmem, one pass per field, within its
+ * share of the scan budget) becomes a reference; overlaps go to the leftmost, then longest. */
 static istr make_template(const struct builder *b, const char *msg, size_t n, struct sbuf *out)
 {
 	static _Thread_local struct hit hits[MAX_HITS];
 	char num[24];
-	size_t nh = 0;
-	for (size_t i = 0; i < b->nf && i < MAX_REF_FIELDS; i++) {
+	size_t nh = 0, budget = TPL_SCAN_MIN + TPL_SCAN_PER_BYTE * n;
+	size_t nref = MIN(b->nf, MAX_REF_FIELDS);
+	for (size_t i = 0; i < nref; i++) {
 		enum fv_type t = EF_TYPE(b->f[i].key);
 		struct cand c = { NULL, 0, (unsigned)i };
 		if (t == FV_STRING) {
@@ -433,13 +441,19 @@ static istr make_template(const struct builder *b, const char *msg, size_t n, st
 		}
 		if (!c.s || c.n < 2 || c.n > n)
 			continue;
+		size_t share = budget / (nref - i), left = share;
 		for (const char *p = msg; nh < MAX_HITS;) {
-			const char *f = memmem(p, (size_t)(msg + n - p), c.s, c.n);
-			if (!f)
+			size_t span = MIN((size_t)(msg + n - p), left);
+			const char *f = memmem(p, span, c.s, c.n);
+			if (!f) {
+				left -= span;
 				break;
+			}
+			left -= (size_t)(f - p) + c.n;
 			hits[nh++] = (struct hit){ (uint32_t)(f - msg), (uint32_t)c.n, c.idx };
 			p = f + c.n;
 		}
+		budget -= share - left;
 	}
 	qsort(hits, nh, sizeof(hits[0]), hit_cmp);
 	sbuf_reset(out);

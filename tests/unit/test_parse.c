@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core/event.h"
+#include "core/intern.h"
 #include "core/parse.h"
 #include "core/sanitize.h"
 #include "core/spool.h"
@@ -603,6 +604,71 @@ static void test_message_head(void **state)
 	json_decref(o);
 }
 
+/* References to field values in the output's template. */
+static size_t template_refs(const struct event *ev)
+{
+	size_t n, refs = 0;
+	const char *t = intern_str(ev->message_tpl, &n);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (t[i] == '\x01')
+			refs += t[++i] != 0;
+	return refs;
+}
+
+/* An event with `nf` fields "f.<i>" = "<v<i>>", each value written `reps`
+ * times in the output, evenly spread over `fill` filler bytes. */
+static struct event *many_refs(int nf, int reps, size_t fill, char **output)
+{
+	json_t *of = json_object();
+	struct sbuf out = SBUF_INIT;
+	sbuf_adds(&out, "10:00:00.000000000: Notice");
+	for (int r = 0; r < reps; r++) {
+		for (int i = 0; i < nf; i++) {
+			char k[16], v[16];
+			snprintf(k, sizeof k, "f.%d", i);
+			snprintf(v, sizeof v, "<v%d>", i);
+			json_object_set_new(of, k, json_string(v));
+			sbuf_printf(&out, " %s=%s", k, v);
+		}
+		for (size_t i = 0; r + 1 < reps && i < fill; i++)
+			sbuf_addc(&out, (char)('.' + i % 2));
+	}
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "rule", "r", "priority", "Notice", "output",
+			      out.s, "output_fields", of);
+	char *js = json_dumps(o, 0);
+	struct event *ev = parse(js);
+	free(js);
+	json_decref(o);
+	*output = sbuf_steal(&out);
+	return ev;
+}
+
+/* Every occurrence of every value is a reference in an ordinary event; a
+ * megabyte output with 254 fields is searched within a bounded budget, so
+ * only some values become references, and the text is exactly the same. */
+static void test_template_budget(void **state)
+{
+	(void)state;
+	char *want, *got;
+	struct event *ev = many_refs(60, 3, 2000, &want);
+	assert_int_equal(template_refs(ev), 180);
+	got = output_of(ev);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	event_free(ev);
+
+	ev = many_refs(254, 2, 1 << 20, &want);
+	size_t refs = template_refs(ev);
+	assert_true(refs >= 254);     /* the first ones cost little to find */
+	assert_true(refs < 2 * 254);  /* but not a megabyte's pass for each field */
+	got = output_of(ev);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	event_free(ev);
+}
+
 /* ---- the public samples, when ../shared is there ---------------------------------- */
 
 static char *samples_path(const char *name)
@@ -724,6 +790,7 @@ int main(void)
 		cmocka_unit_test(test_subject),
 		cmocka_unit_test(test_output_roundtrip),
 		cmocka_unit_test(test_message_head),
+		cmocka_unit_test(test_template_budget),
 		cmocka_unit_test(test_public_samples),
 		cmocka_unit_test(test_public_malformed),
 	};
