@@ -159,4 +159,27 @@ ok "wheel up moves the selection 3 rows up (to the first event)" tui_wait "2024-
 tui_keys Enter q
 ok "quit" wait_for 5 "exit" tui_dead
 is "$(tui_status)" 0 "exit status 0"
+
+# ---- histogram over the whole int64 time range ----
+# No `time`, evt.time at both ends of int64: bucket arithmetic must not
+# overflow (the sanitizer build aborts on it, leaving the terminal in raw
+# mode), east and west of UTC, half-hour offsets included.
+{
+	printf '{"rule":"Low","priority":"Warning","output":"low","output_fields":{"evt.time":%s}}\n' -9223372036854775808
+	printf '{"rule":"High","priority":"Error","output":"high","output_fields":{"evt.time":%s}}\n' 9223372036854775807
+} > "$T/extreme.jsonl"
+for tz in UTC Pacific/Kiritimati Pacific/Pago_Pago Asia/Kolkata; do
+	tui_start -x 100 -y 24 -e TZ=$tz -- "$T/extreme.jsonl"
+	tui_wait "2 shown/2 held" >/dev/null
+	tui_keys i
+	ok "$tz: 1677..2262 in the widest buckets" tui_wait "Histogram: 2 events, 7d buckets"
+	ok "$tz: the newest bucket holds one event" tui_wait_re "^>[0-9]{4}-[0-9]{2}-[0-9]{2} █+ 1\$"
+	tui_keys g
+	ok "$tz: g: the first bucket holds the 1677 event" tui_wait_re "^>1677-09-2[01] █+ 1\$"
+	tui_keys z Z j PageDown PageUp G k G j j Z Enter
+	ok "$tz: Enter jumps the timeline there" tui_wait "(G: newest, follow)"
+	tui_keys q
+	ok "$tz: quit" wait_for 5 "exit" tui_dead
+	is "$(tui_status)" 0 "$tz: exit status 0"
+done
 done_testing

@@ -8,6 +8,7 @@
 #include "tui/keys.h"
 #include "tui/status.h"
 #include "core/event.h"
+#include "core/timebucket.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,20 +48,25 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* Event times can be anything in int64 (evt.time): timebucket.h neither
+ * overflows nor lets bucket starts leave the range. */
 static int64_t bucket_start(int64_t t, int64_t w)
 {
-	int64_t off = local_offset();
-	return floor_div(t + off, w) * w - off;
+	return timebucket_start(t, w, local_offset());
+}
+
+/* Buckets from the one starting at `first` to the one holding t1. */
+static uint64_t bucket_count(int64_t first, int64_t t1, int64_t w)
+{
+	return timebucket_index(t1, first, w) + 1;
 }
 
 /* The smallest width whose buckets fit `rows` (or MAX_BUCKETS). */
 static int fit_zoom(int64_t t0, int64_t t1, int rows)
 {
-	for (int z = 0; z < NWIDTHS; z++) {
-		int64_t n = (bucket_start(t1, widths[z]) - bucket_start(t0, widths[z])) / widths[z] + 1;
-		if (n <= rows)
+	for (int z = 0; z < NWIDTHS; z++)
+		if (rows > 0 && bucket_count(bucket_start(t0, widths[z]), t1, widths[z]) <= (uint64_t)rows)
 			return z;
-	}
 	return NWIDTHS - 1;
 }
 
@@ -77,9 +83,9 @@ static bool hist_build(struct app *a, struct hist *h, int rows)
 	for (;;) {
 		h->width = widths[a->hist_zoom];
 		h->first = bucket_start(t0, h->width);
-		int64_t n = (bucket_start(t1, h->width) - h->first) / h->width + 1;
+		uint64_t n = bucket_count(h->first, t1, h->width);
 		if (n <= MAX_BUCKETS || a->hist_zoom == NWIDTHS - 1) {
-			h->n = (size_t)MIN(n, MAX_BUCKETS);
+			h->n = (size_t)MIN(n, (uint64_t)MAX_BUCKETS);
 			break;
 		}
 		a->hist_zoom++; /* too many buckets: zoom out by itself */
@@ -88,7 +94,8 @@ static bool hist_build(struct app *a, struct hist *h, int rows)
 	h->total = xcalloc(h->n, sizeof(*h->total));
 	for (size_t i = 0; i < vis; i++) {
 		const struct event *ev = store_shown_get(a->store, i);
-		size_t b = (size_t)MIN((ev->time_ns - h->first) / h->width, (int64_t)h->n - 1);
+		size_t b = (size_t)MIN(timebucket_index(ev->time_ns, h->first, h->width),
+				       (uint64_t)h->n - 1);
 		h->c[b][MIN(ev->prio, PRIO_UNKNOWN)]++;
 		h->total[b]++;
 	}
@@ -96,6 +103,12 @@ static bool hist_build(struct app *a, struct hist *h, int rows)
 		h->max = MAX(h->max, h->total[b]);
 	h->events = vis;
 	return true;
+}
+
+/* Start of bucket b: 20,000 week-long buckets span more than int64 holds. */
+static int64_t bucket_at(const struct hist *h, size_t b)
+{
+	return timebucket_step(h->first, (int64_t)b, h->width);
 }
 
 static void hist_free(struct hist *h)
@@ -107,10 +120,9 @@ static void hist_free(struct hist *h)
 /* Bucket index of the cursor, clamped; the newest bucket by default. */
 static size_t cursor_index(struct app *a, const struct hist *h)
 {
-	if (!a->hist_cursor_set || a->hist_cursor < h->first)
-		return a->hist_cursor_set ? 0 : h->n - 1;
-	int64_t b = (a->hist_cursor - h->first) / h->width;
-	return (size_t)MIN(b, (int64_t)h->n - 1);
+	if (!a->hist_cursor_set)
+		return h->n - 1;
+	return (size_t)MIN(timebucket_index(a->hist_cursor, h->first, h->width), (uint64_t)h->n - 1);
 }
 
 static void width_label(int64_t w, char *out, size_t n)
@@ -208,7 +220,7 @@ void histogram_draw(struct app *a)
 		return;
 	}
 	size_t cur = cursor_index(a, &h);
-	a->hist_cursor = h.first + (int64_t)cur * h.width;
+	a->hist_cursor = bucket_at(&h, cur);
 	a->hist_cursor_set = true;
 	/* Keep the cursor on screen. */
 	if ((int)cur < a->hist_scroll)
@@ -225,7 +237,7 @@ void histogram_draw(struct app *a)
 		if (b >= h.n)
 			break;
 		int y = top + 1 + r;
-		time_label(h.first + (int64_t)b * h.width, h.width, wide, lab, sizeof(lab));
+		time_label(bucket_at(&h, b), h.width, wide, lab, sizeof(lab));
 		attr_t la = b == cur ? ui_attr(UI_HIST_CURSOR) : ui_attr(UI_HIST_AXIS);
 		int x = draw_label(stdscr, y, 0, b == cur ? ">" : " ", 1, la, false);
 		x += draw_label(stdscr, y, x, lab, labw, la, true);
@@ -250,7 +262,7 @@ static void prepare(struct app *a)
 {
 	struct hist h;
 	if (hist_build(a, &h, MAX(1, a->lay.status_y - a->lay.list_y - 2))) {
-		a->hist_cursor = h.first + (int64_t)cursor_index(a, &h) * h.width;
+		a->hist_cursor = bucket_at(&h, cursor_index(a, &h));
 		a->hist_cursor_set = true;
 		hist_free(&h);
 	}
@@ -276,7 +288,7 @@ static void move_cursor(struct app *a, long buckets)
 	prepare(a);
 	if (a->hist_zoom < 0 || !a->hist_cursor_set)
 		return;
-	a->hist_cursor += buckets * widths[a->hist_zoom];
+	a->hist_cursor = timebucket_step(a->hist_cursor, buckets, widths[a->hist_zoom]);
 	prepare(a); /* clamp to the buckets that exist */
 	a->dirty = true;
 }
@@ -303,7 +315,7 @@ void act_HIST_PAGE_UP(struct app *a)
 
 void act_HIST_FIRST(struct app *a)
 {
-	a->hist_cursor = INT64_MIN / 2;
+	a->hist_cursor = INT64_MIN; /* before any bucket, whatever the times */
 	a->hist_cursor_set = true;
 	prepare(a);
 	a->dirty = true;
@@ -311,7 +323,7 @@ void act_HIST_FIRST(struct app *a)
 
 void act_HIST_LAST(struct app *a)
 {
-	a->hist_cursor = INT64_MAX / 2;
+	a->hist_cursor = INT64_MAX;
 	a->hist_cursor_set = true;
 	prepare(a);
 	a->dirty = true;
