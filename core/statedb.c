@@ -294,6 +294,22 @@ static int prepare_files(const char *dir, const char *path, char **err)
 	return 0;
 }
 
+/* A connection to path (taken over: freed with the db, or on failure). */
+static struct statedb *open_handle(char *path, int flags, int busy_ms, char **err)
+{
+	struct statedb *db = xcalloc(1, sizeof *db);
+	db->path = path;
+	int rc = sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*err = xasprintf("cannot open %s: %s", path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		statedb_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db->h, busy_ms);
+	sqlite3_extended_result_codes(db->h, 1);
+	return db;
+}
+
 struct statedb *statedb_open_version(const char *dir, int version, char **err)
 {
 	*err = NULL;
@@ -302,16 +318,9 @@ struct statedb *statedb_open_version(const char *dir, int version, char **err)
 		free(path);
 		return NULL;
 	}
-	struct statedb *db = xcalloc(1, sizeof *db);
-	db->path = path;
-	int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		*err = xasprintf("cannot open %s: %s", path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-		statedb_close(db);
+	struct statedb *db = open_handle(path, SQLITE_OPEN_READWRITE, BUSY_TIMEOUT_MS, err);
+	if (!db)
 		return NULL;
-	}
-	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(db->h, 1);
 	if (exec(db, "PRAGMA journal_mode = WAL") || exec(db, "PRAGMA synchronous = FULL") ||
 	    exec(db, "PRAGMA foreign_keys = ON") || migrate(db, version) ||
 	    (version >= 1 && load_instance(db))) {
@@ -337,16 +346,9 @@ struct statedb *statedb_open_readonly(const char *dir, char **err)
 		free(path);
 		return NULL;
 	}
-	struct statedb *db = xcalloc(1, sizeof *db);
-	db->path = path;
-	int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		*err = xasprintf("cannot open %s: %s", path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-		statedb_close(db);
+	struct statedb *db = open_handle(path, SQLITE_OPEN_READONLY, BUSY_TIMEOUT_RO_MS, err);
+	if (!db)
 		return NULL;
-	}
-	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_RO_MS);
-	sqlite3_extended_result_codes(db->h, 1);
 	/* the last connection to close would checkpoint and remove the WAL,
 	 * under the feet of a forwarder that lost its locks (prepare_files) */
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
