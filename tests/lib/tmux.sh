@@ -35,6 +35,7 @@ tui_start() {
 		# A new session must not reach the old server while it shuts down.
 		wait_for 5 "old tmux server gone" _tui_no_server
 	fi
+	_tui_reap
 	# ...and, as a dying server may still answer for a moment, a fresh socket.
 	_tui_runs=$((${_tui_runs:-0} + 1))
 	TUI_SOCK="socterm-test-$$-$_tui_runs"
@@ -43,13 +44,25 @@ tui_start() {
 	# The pane waits until output logging is attached, then execs socterm.
 	_tmux new-session -d -s t -x "$_w" -y "$_h" \
 		"while [ ! -e $(printf '%q' "$T/tui-go") ]; do sleep 0.01; done; $_cmd"
-	at_exit "tmux -L $TUI_SOCK kill-server 2>/dev/null"
+	at_exit "tmux -L $TUI_SOCK kill-server 2>/dev/null; _tui_reap"
 	_tmux set-option -t t remain-on-exit on
 	_tmux set-option -t t -g set-clipboard off
 	_tmux pipe-pane -t t -o "cat >> $(printf '%q' "$TUI_LOG")"
 	touch "$T/tui-go"
 }
 _tui_no_server() { ! _tmux list-sessions >/dev/null 2>&1; }
+# The hangup of a killed tmux server ends the console; if it has not after
+# 10 s (seen: a sanitizer build's exit-time leak check spinning once its
+# terminal was gone), it is killed, so that no test leaves a process
+# behind to slow the rest of the run.
+_tui_alive() { [ -n "$_tui_last_pid" ] && kill -0 "$_tui_last_pid" 2>/dev/null; }
+_tui_reap() {
+	_tui_last_pid=$(cat "$T/tui-pid" 2>/dev/null)
+	_tui_alive || return 0
+	wait_for 10 "the console to end" eval '! _tui_alive' >/dev/null 2>&1 && return 0
+	echo "# socterm ($_tui_last_pid) still running after its terminal went: killed"
+	kill -9 "$_tui_last_pid" 2>/dev/null
+}
 tui_screen() { _tmux capture-pane -p -t t; }
 tui_keys() { _tmux send-keys -t t "$@"; }
 tui_type() { _tmux send-keys -t t -l "$1"; }
