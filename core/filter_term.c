@@ -4,6 +4,7 @@
  * the "did you mean" hints of unknown names. Anything with a dot is an
  * output_fields key. filter_parse.c combines terms. */
 #include "core/filter_int.h"
+#include "core/utf8.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -74,15 +75,27 @@ static bool has_prefix(const struct fparser *p, size_t at, const char *pre)
  * ends up on a terminal), long text cut. The caller frees. */
 static char *show(const char *s, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	struct sbuf b = SBUF_INIT;
-	for (size_t i = 0; i < n && i < 48; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			sbuf_printf(&b, "\\x%02x", c);
+	size_t i = 0;
+	/* At most 48 bytes, cut between characters: the message is printed to a
+	 * terminal and must stay well-formed. */
+	while (i < n) {
+		uint32_t cp = u[i];
+		size_t len = u[i] < 0x80 ? 1 : utf8_char(u + i, n - i, &cp);
+		if (i + (len ? len : 1) > 48)
+			break;
+		if (len == 0)
+			sbuf_printf(&b, "\\x%02x", u[i]);
+		else if (cp < 0x20 || cp == 0x7f)
+			sbuf_printf(&b, "\\x%02x", (unsigned)cp);
+		else if (utf8_cp_is_control(cp))
+			sbuf_printf(&b, "\\u%04x", (unsigned)cp);
 		else
-			sbuf_addc(&b, (char)c);
+			sbuf_add(&b, s + i, len);
+		i += len ? len : 1;
 	}
-	if (n > 48)
+	if (i < n)
 		sbuf_adds(&b, "...");
 	return sbuf_steal(&b);
 }

@@ -57,12 +57,18 @@ mkdir -p "$T/cwd"
 	ulimit -c unlimited
 	PHANTOM_TOKEN="$TOKEN" exec "$SOCTERM" --forward-only --state-dir "$T/fwd2" \
 		--phantom-url "$EMU_URL" -s "$NATS_TEST_URL" --log-file "$T/fwd2.log"
-) &
+) 2>"$T/fwd2.err" &
 fpid=$!
 ok "forwarder running" wait_for 10 "status" test -s "$T/fwd2/status.json"
 kill -SEGV "$fpid"
 wait "$fpid" 2>/dev/null
-is "$(ls "$T/cwd" | grep -c core)" 0 "a crash with credentials in memory leaves no core file"
+# A sanitizer catches SIGSEGV itself and never dumps core: the check (and
+# its control below) only mean something in the plain build.
+if [ -n "${SOCTERM_SAN:-}" ]; then
+	skip "a sanitizer handles SIGSEGV itself and writes no core"
+else
+	is "$(ls "$T/cwd" | grep -c core)" 0 "a crash with credentials in memory leaves no core file"
+fi
 # Without credentials the same crash does dump (so the check above means something).
 (
 	cd "$T/cwd" || exit 1

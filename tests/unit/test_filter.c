@@ -22,6 +22,7 @@
 
 #include "core/event.h"
 #include "core/filter.h"
+#include "core/log.h"
 #include "core/parse.h"
 #include "core/spool.h"
 #include "core/util.h"
@@ -535,6 +536,11 @@ static const struct {
 	{ "proc.name exists extra=1", 17, "unknown field 'extra' at 17" },
 	{ "priority=\"\\u001b[31m\"", 9, "unknown priority '\\x1b[31m'" },
 	{ "time>=\"\\x07\\x7f\"", 6, "invalid time '\\x07\\x7f'" },
+	/* Quoted text is cut between characters, never inside one. */
+	{ "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\xef\xbb\xbfx=1", 0,
+	  "unknown field 'rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr...' at 0" },
+	{ "a\xe2\x80\xae" "b=1", 0, "unknown field 'a\\u202eb'" },
+	{ "a\xff" "b=1", 0, "unknown field 'a\\xffb'" },
 };
 
 static void test_invalid(void **state)
@@ -552,7 +558,7 @@ static void test_invalid(void **state)
 			bad++;
 			continue;
 		}
-		if (!err || pos != invalid[i].pos || !strstr(err, invalid[i].msg)) {
+		if (!err || pos != invalid[i].pos || !strstr(err, invalid[i].msg) || !log_text_clean(err)) {
 			print_error("'%s': got \"%s\" at %zu, want \"%s\" at %zu\n", invalid[i].expr,
 				    err ? err : "(null)", pos, invalid[i].msg, invalid[i].pos);
 			bad++;
