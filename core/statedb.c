@@ -200,8 +200,8 @@ static const char *const migrations[] = {
 	/* 3 -> 4: attempts counts every attempt for good; the failures in a
 	 * row (what backoff and --retry-max go by) get their own column. Until
 	 * now attempts was exactly that run of failures. */
-	"ALTER TABLE escalations ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
-	"UPDATE escalations SET failures = attempts;",
+	("ALTER TABLE escalations ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+	 "UPDATE escalations SET failures = attempts;"),
 };
 
 static int user_version(struct statedb *db)
