@@ -788,48 +788,20 @@ int statedb_cases(struct statedb *db, int limit, struct statedb_case **out)
 	return (int)n;
 }
 
-int statedb_case_get(struct statedb *db, int64_t id, struct statedb_case *out)
+/* One case by id. busy_ms: how long to wait for a lock held elsewhere
+ * (returns 1 when it is still held then). */
+static int case_lookup(struct statedb *db, int64_t id, struct statedb_case *out, int busy_ms)
 {
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = prep(db, CASE_COLUMNS "WHERE e.id = ?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_case(st, out);
-	done(db, st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		snprintf(db->err, sizeof db->err, "no escalation %lld", (long long)id);
-	else
-		fail(db, "case");
-	return -1;
-}
-
-int statedb_case_peek(struct statedb *db, int64_t id, struct statedb_case *out)
-{
-	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = prep(db, "SELECT e.id, e.state, e.container_id, e.attempts, e.next_attempt_at,"
-				    " e.last_error, (SELECT count(*) FROM items WHERE escalation_id = e.id)"
-				    " FROM escalations e WHERE e.id = ?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	/* the caller is the UI thread: a lock held elsewhere is tried again later */
-	sqlite3_busy_timeout(db->h, 0);
+	sqlite3_busy_timeout(db->h, busy_ms);
 	int rc = sqlite3_step(st);
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->state = (enum esc_state)sqlite3_column_int(st, 1);
-		out->container_id = sqlite3_column_int64(st, 2);
-		out->attempts = sqlite3_column_int(st, 3);
-		out->next_attempt_ns = sqlite3_column_int64(st, 4);
-		out->last_error = col_text(st, 5);
-		out->items = sqlite3_column_int(st, 6);
-	}
+	if (rc == SQLITE_ROW)
+		read_case(st, out);
 	done(db, st);
 	if (rc == SQLITE_ROW)
 		return 0;
@@ -840,6 +812,17 @@ int statedb_case_peek(struct statedb *db, int64_t id, struct statedb_case *out)
 	else
 		fail(db, "case");
 	return -1;
+}
+
+int statedb_case_get(struct statedb *db, int64_t id, struct statedb_case *out)
+{
+	return case_lookup(db, id, out, BUSY_TIMEOUT_MS);
+}
+
+int statedb_case_peek(struct statedb *db, int64_t id, struct statedb_case *out)
+{
+	/* the caller is the UI thread: a lock held elsewhere is tried again later */
+	return case_lookup(db, id, out, 0);
 }
 
 void statedb_cases_free(struct statedb_case *v, int n)

@@ -135,12 +135,11 @@ struct statedb_case {
 };
 /* Newest first, at most `limit` (0 = all). Returns the count or -1. */
 int statedb_cases(struct statedb *db, int limit, struct statedb_case **out);
+/* One escalation: 0, 1 when the database stayed busy, -1 (error, or "no
+ * escalation N"). The strings are freed with statedb_case_clear(). */
 int statedb_case_get(struct statedb *db, int64_t id, struct statedb_case *out);
-/* Where an escalation stands (id, state, container_id, attempts,
- * next_attempt_ns, items, last_error; the rest zero), without waiting for a
- * lock: for the console following work that another process sends. 0, 1
- * when the database is busy (try again later), -1 (error, unknown id). The
- * strings are freed with statedb_case_clear(). */
+/* statedb_case_get() without waiting for a lock: for the console following
+ * work that another process sends (busy: try again later). */
 int statedb_case_peek(struct statedb *db, int64_t id, struct statedb_case *out);
 void statedb_cases_free(struct statedb_case *v, int n);
 /* Frees the strings of one case (from statedb_case_get()). */
