@@ -4,7 +4,7 @@
  * the "did you mean" hints of unknown names. Anything with a dot is an
  * output_fields key. filter_parse.c combines terms. */
 #include "core/filter_int.h"
-#include "core/utf8.h"
+#include "core/sanitize.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -71,31 +71,17 @@ static bool has_prefix(const struct fparser *p, size_t at, const char *pre)
 	return at + n <= p->n && strieq_n(p->s + at, n, pre, n);
 }
 
-/* User text quoted in an error message: control bytes escaped (the message
- * ends up on a terminal), long text cut. The caller frees. */
+/* User text quoted in an error message, made safe for a terminal by the
+ * display sanitizer and cut after 48 bytes, between characters. The caller
+ * frees. */
 static char *show(const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	size_t k = MIN(n, 48);
+	for (int back = 0; back < 3 && k > 0 && k < n && ((unsigned char)s[k] & 0xc0) == 0x80; back++)
+		k--; /* s[k] continues a character: cut before it */
 	struct sbuf b = SBUF_INIT;
-	size_t i = 0;
-	/* At most 48 bytes, cut between characters: the message is printed to a
-	 * terminal and must stay well-formed. */
-	while (i < n) {
-		uint32_t cp = u[i];
-		size_t len = u[i] < 0x80 ? 1 : utf8_char(u + i, n - i, &cp);
-		if (i + (len ? len : 1) > 48)
-			break;
-		if (len == 0)
-			sbuf_printf(&b, "\\x%02x", u[i]);
-		else if (cp < 0x20 || cp == 0x7f)
-			sbuf_printf(&b, "\\x%02x", (unsigned)cp);
-		else if (utf8_cp_is_control(cp))
-			sbuf_printf(&b, "\\u%04x", (unsigned)cp);
-		else
-			sbuf_add(&b, s + i, len);
-		i += len ? len : 1;
-	}
-	if (i < n)
+	sanitize(s, k, SAN_ONELINE, &b);
+	if (k < n)
 		sbuf_adds(&b, "...");
 	return sbuf_steal(&b);
 }

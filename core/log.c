@@ -57,6 +57,12 @@ const char *log_level_name(enum log_level l)
 	return "info";
 }
 
+/* Code points that move the cursor or reorder text rather than print. */
+static bool cp_is_control(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+}
 
 /* Appends s escaped for the given format. In text, \ and " are escaped too
  * (the value will be quoted). In JSON, C0 controls are left for the encoder
@@ -97,7 +103,7 @@ static bool log_escape(struct sbuf *out, const char *s, bool json)
 				sbuf_printf(out, "\\x%02x", c);
 				escaped = true;
 				i++;
-			} else if (utf8_cp_is_control(cp)) {
+			} else if (cp_is_control(cp)) {
 				sbuf_printf(out, "\\u%04x", cp);
 				escaped = true;
 				i += len;

@@ -67,9 +67,3 @@ bool utf8_repair(const char *s, size_t n, struct sbuf *out)
 	}
 	return true;
 }
-
-bool utf8_cp_is_control(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
-}

@@ -24,9 +24,4 @@ size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp);
  * appends nothing, when s is already well-formed. */
 bool utf8_repair(const char *s, size_t n, struct sbuf *out);
 
-/* Code points that move the cursor or reorder text rather than print: C1
- * controls, bidi embeddings, overrides and isolates, line/paragraph
- * separators. Text quoted back to a terminal escapes them. */
-bool utf8_cp_is_control(uint32_t cp);
-
 #endif
