@@ -43,6 +43,7 @@ ok "empty half-minute buckets show 0" tui_wait_re "10:03:30 +0\$"
 ok "legend counts per priority" tui_wait "critical $(count '"Critical"')  "
 like "$(tui_screen)" "warning $(count '"Warning"')  " "legend: warnings"
 ok "cursor starts on the newest bucket" tui_wait_re "^>05-01 10:04:00"
+ok "the hint line names the histogram's keys" tui_wait "Enter jump there  z/Z zoom  j/k move  q back  h help"
 tui_keys z G
 ok "z: smaller buckets" tui_wait "10s buckets"
 ok "10s bucket 10:04:20 holds 2 (seconds 21 and 28)" tui_wait_re "10:04:20 █+ 2\$"
@@ -60,6 +61,8 @@ tui_wait_gone "output_fields (" >/dev/null
 # ---- top ----
 tui_keys t
 ok "top view opens on rules" tui_wait "15 events, 4 values"
+# h is "previous dimension" here: the hint offers the help on F1
+ok "the hint line names the top view's keys" tui_wait "Tab/BTab count by  j/k move  q back  F1 help"
 for i in 0 1 2 3; do
 	n=$(count "\"rule\":\"${rules[$i]}\"")
 	ok "rule '${rules[$i]}': $n" tui_wait_re "^ +$n +[0-9.]+%  ${rules[$i]} "

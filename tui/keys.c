@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef void (*action_fn)(struct app *);
+
 struct binding {
 	int code;
 	enum key_scope scope;
-	void (*fn)(struct app *);
+	action_fn fn;
 };
 
 static const struct key_help rows[] = {
@@ -19,8 +21,14 @@ static const struct key_help rows[] = {
 #undef X
 };
 
-static void (*const fns[])(struct app *) = {
+static const action_fn fns[] = {
 #define X(id, name, scope, group, keys, help) act_##id,
+	KEYMAP(X)
+#undef X
+};
+
+enum key_id {
+#define X(id, name, scope, group, keys, help) K_##id,
 	KEYMAP(X)
 #undef X
 };
@@ -53,7 +61,7 @@ static int key_code(const char *name, size_t n)
 	return -1;
 }
 
-static void bind(int code, enum key_scope scope, void (*fn)(struct app *))
+static void bind(int code, enum key_scope scope, action_fn fn)
 {
 	static size_t cap;
 	bindings = xgrow(bindings, &cap, nbindings + 1, sizeof(*bindings));
@@ -88,6 +96,18 @@ void keys_init(void)
 	}
 }
 
+/* The action `key` runs in scope `want` (its own bindings first); NULL if none. */
+static action_fn lookup(int key, enum key_scope want)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		enum key_scope s = pass == 0 ? want : SCOPE_ANY;
+		for (size_t i = 0; i < nbindings; i++)
+			if (bindings[i].code == key && bindings[i].scope == s)
+				return bindings[i].fn;
+	}
+	return NULL;
+}
+
 static enum key_scope focus_scope(const struct app *a)
 {
 	switch (a->focus) {
@@ -102,18 +122,92 @@ static enum key_scope focus_scope(const struct app *a)
 
 bool keys_dispatch(struct app *a, int key)
 {
-	enum key_scope want = focus_scope(a);
-	/* The focused view's own bindings win over global ones. */
-	for (int pass = 0; pass < 2; pass++) {
-		enum key_scope s = pass == 0 ? want : SCOPE_ANY;
-		for (size_t i = 0; i < nbindings; i++) {
-			if (bindings[i].code == key && bindings[i].scope == s) {
-				bindings[i].fn(a);
-				return true;
-			}
+	action_fn fn = lookup(key, focus_scope(a));
+	if (fn)
+		fn(a);
+	return fn != NULL;
+}
+
+/* The hint line of each view: the actions worth naming there, in order. A
+ * pair shares one word ("j/k move"). The keys shown come from the table. */
+static const struct {
+	enum key_scope scope;
+	enum key_id act, pair; /* pair == act: a single action */
+	const char *word;
+} hints[] = {
+	{ SCOPE_LIST, K_HELP, K_HELP, "help" },
+	{ SCOPE_LIST, K_DETAIL, K_DETAIL, "detail" },
+	{ SCOPE_LIST, K_FILTER, K_FILTER, "filter" },
+	{ SCOPE_LIST, K_SEARCH, K_SEARCH, "search" },
+	{ SCOPE_LIST, K_MARK, K_MARK, "mark" },
+	{ SCOPE_LIST, K_COMMAND, K_COMMAND, "command" },
+	{ SCOPE_LIST, K_PAUSE, K_PAUSE, "pause" },
+	{ SCOPE_LIST, K_QUIT, K_QUIT, "quit" },
+	{ SCOPE_DETAIL, K_DETAIL_DOWN, K_DETAIL_UP, "scroll" },
+	{ SCOPE_DETAIL, K_RAW, K_RAW, "raw JSON" },
+	{ SCOPE_DETAIL, K_FOCUS, K_FOCUS, "list" },
+	{ SCOPE_DETAIL, K_DETAIL_CLOSE, K_DETAIL_CLOSE, "close" },
+	{ SCOPE_DETAIL, K_HELP, K_HELP, "help" },
+	{ SCOPE_CASES, K_CASES_SHOW, K_CASES_SHOW, "details" },
+	{ SCOPE_CASES, K_CASES_RETRY, K_CASES_RETRY, "retry" },
+	{ SCOPE_CASES, K_CASES_CANCEL, K_CASES_CANCEL, "cancel" },
+	{ SCOPE_CASES, K_CASES_DOWN, K_CASES_UP, "move" },
+	{ SCOPE_CASES, K_CASES_CLOSE, K_CASES_CLOSE, "back" },
+	{ SCOPE_CASES, K_HELP, K_HELP, "help" },
+	{ SCOPE_HIST, K_HIST_JUMP, K_HIST_JUMP, "jump there" },
+	{ SCOPE_HIST, K_HIST_ZOOM_IN, K_HIST_ZOOM_OUT, "zoom" },
+	{ SCOPE_HIST, K_HIST_DOWN, K_HIST_UP, "move" },
+	{ SCOPE_HIST, K_HIST_CLOSE, K_HIST_CLOSE, "back" },
+	{ SCOPE_HIST, K_HELP, K_HELP, "help" },
+	{ SCOPE_TOP, K_TOP_FILTER, K_TOP_FILTER, "filter by row" },
+	{ SCOPE_TOP, K_TOP_NEXT, K_TOP_PREV, "count by" },
+	{ SCOPE_TOP, K_TOP_DOWN, K_TOP_UP, "move" },
+	{ SCOPE_TOP, K_TOP_CLOSE, K_TOP_CLOSE, "back" },
+	{ SCOPE_TOP, K_HELP, K_HELP, "help" },
+	{ SCOPE_HELP, K_HELP_DOWN, K_HELP_UP, "scroll" },
+	{ SCOPE_HELP, K_HELP_PAGE_DOWN, K_HELP_PAGE_UP, "page" },
+	{ SCOPE_HELP, K_HELP_FIRST, K_HELP_LAST, "top/end" },
+	{ SCOPE_HELP, K_HELP_CLOSE, K_HELP_CLOSE, "close" },
+};
+
+/* The first of act's keys that reaches it in scope `s` (another view may
+ * take a global key for itself: h is "previous" in the top view). */
+static bool first_key(enum key_id act, enum key_scope s, struct sbuf *out)
+{
+	for (const char *k = rows[act].keys; *k;) {
+		size_t n = strcspn(k, " ");
+		if (lookup(key_code(k, n), s) == fns[act]) {
+			sbuf_add(out, k, n);
+			return true;
 		}
+		k += n;
+		k += strspn(k, " ");
 	}
 	return false;
+}
+
+void keys_hint(const struct app *a, struct sbuf *out)
+{
+	enum key_scope s = focus_scope(a);
+	for (size_t i = 0; i < ARRAY_LEN(hints); i++) {
+		if (hints[i].scope != s)
+			continue;
+		size_t at = out->len;
+		if (at)
+			sbuf_adds(out, "  ");
+		bool ok = first_key(hints[i].act, s, out);
+		if (ok && hints[i].pair != hints[i].act) {
+			sbuf_addc(out, '/');
+			ok = first_key(hints[i].pair, s, out);
+		}
+		if (!ok) { /* unreachable here: leave it out */
+			out->len = at;
+			out->s[at] = '\0';
+			continue;
+		}
+		sbuf_addc(out, ' ');
+		sbuf_adds(out, hints[i].word);
+	}
 }
 
 const struct key_help *keys_row(size_t i)

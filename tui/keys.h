@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/util.h"
+
 struct app;
 
 #define KEYMAP(X)                                                                                  \
@@ -116,6 +118,10 @@ void keys_init(void);
 bool keys_dispatch(struct app *a, int key);
 /* Writes the table as "group<TAB>keys<TAB>name<TAB>help" lines (--list-keys). */
 void keys_list(FILE *out);
+
+/* Appends the hint line of the view that has the keyboard ("h help  Enter
+ * detail ..."), each key the one that reaches the action there. */
+void keys_hint(const struct app *a, struct sbuf *out);
 
 struct key_help {
 	const char *group, *keys, *name, *help;

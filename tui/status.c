@@ -5,6 +5,7 @@
 #include "tui/draw.h"
 #include "tui/escstate.h"
 #include "tui/filterui.h"
+#include "tui/keys.h"
 #include "tui/scan.h"
 #include "tui/sparkline.h"
 #include "tui/timeline.h"
@@ -213,23 +214,6 @@ void status_draw_bar(struct app *a)
 	segs_draw(&v, y, cols, st);
 }
 
-/* The keys of the view that has the keyboard (as in keys.h). */
-static const char *key_hint(int focus)
-{
-	switch (focus) {
-	case FOCUS_CASES:
-		return "Enter details  r retry  x cancel  j/k move  q back  h help";
-	case FOCUS_HIST:
-		return "Enter jump there  z/Z zoom  j/k move  q back  h help";
-	case FOCUS_TOP:
-		return "Enter filter by row  Tab/1-4 count by  j/k move  q back  F1 help";
-	case FOCUS_HELP:
-		return "j/k scroll  PgDn/PgUp page  g/G top/end  q close";
-	default:
-		return "h help  Enter detail  f filter  / search  Space mark  : command  p pause  q quit";
-	}
-}
-
 void status_draw_message(struct app *a)
 {
 	int y = a->lay.msg_y;
@@ -244,5 +228,8 @@ void status_draw_message(struct app *a)
 		draw_str(stdscr, y, 0, a->last_stderr, a->lay.cols, ui_attr(UI_ERROR), false);
 		return;
 	}
-	draw_label(stdscr, y, 0, key_hint(a->focus), a->lay.cols, ui_attr(UI_PRIO_DEBUG), false);
+	struct sbuf h = SBUF_INIT;
+	keys_hint(a, &h);
+	draw_label(stdscr, y, 0, sbuf_str(&h), a->lay.cols, ui_attr(UI_PRIO_DEBUG), false);
+	sbuf_free(&h);
 }
