@@ -72,6 +72,17 @@ static bool pass_visit(struct app *a, struct event *ev, void *ctx)
 	return true;
 }
 
+/* The expression as applied: parenthesised when inverted, so that what is
+ * shown means what is applied. */
+static void describe_expr(struct sbuf *b, const struct filter *f, bool inverted)
+{
+	if (inverted)
+		sbuf_adds(b, "NOT (");
+	sbuf_adds(b, filter_source(f));
+	if (inverted)
+		sbuf_adds(b, ")");
+}
+
 static void announce(struct app *a, int64_t cost_ns)
 {
 	struct filterui *fu = a->filt;
@@ -84,10 +95,13 @@ static void announce(struct app *a, int64_t cost_ns)
 		app_message(a, false, "filter cleared: all %s events shown", held);
 	else if (fu->off)
 		app_message(a, false, "filter off (F turns it on again): all %s events shown", held);
-	else
-		app_message(a, false, "filter: %s%s%s  (%s of %s match, %.0f ms)",
-			    fu->inverted ? "NOT (" : "", filter_source(fu->f), fu->inverted ? ")" : "",
-			    shown, held, (double)cost_ns / 1e6);
+	else {
+		struct sbuf e = SBUF_INIT;
+		describe_expr(&e, fu->f, fu->inverted);
+		app_message(a, false, "filter: %s  (%s of %s match, %.0f ms)", sbuf_str(&e), shown, held,
+			    (double)cost_ns / 1e6);
+		sbuf_free(&e);
+	}
 }
 
 static void pass_done(struct app *a, bool finished, void *ctx)
@@ -261,12 +275,7 @@ bool filterui_describe(const struct app *a, struct sbuf *b)
 	if (!f)
 		return false;
 	sbuf_adds(b, off ? "filter (off): " : "filter: ");
-	/* Parenthesised, so that what is shown means what is applied. */
-	if (inv)
-		sbuf_adds(b, "NOT (");
-	sbuf_adds(b, filter_source(f));
-	if (inv)
-		sbuf_adds(b, ")");
+	describe_expr(b, f, inv);
 	return true;
 }
 
