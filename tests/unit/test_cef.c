@@ -62,6 +62,12 @@ static void free_lines(char **v, size_t n)
 	free(v);
 }
 
+/* The string member k of o (NULL when missing or not a string). */
+static const char *jstr(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
 static void fail_diff(const char *what, json_t *got, json_t *want)
 {
 	char *g = json_dumps(got, JSON_INDENT(1) | JSON_SORT_KEYS);
@@ -81,8 +87,8 @@ static void fill_placeholders(json_t *want, json_t **events, const char **ids, s
 	size_t i;
 	json_t *a;
 	json_array_foreach(arts, i, a) {
-		const char *sdi = json_string_value(json_object_get(a, "source_data_identifier"));
-		const char *data = json_string_value(json_object_get(a, "data"));
+		const char *sdi = jstr(a, "source_data_identifier");
+		const char *data = jstr(a, "data");
 		if (!data || strcmp(data, "$event") != 0)
 			continue; /* written out: the input needed repairs */
 		for (size_t j = 0; j < n; j++)
@@ -91,7 +97,7 @@ static void fill_placeholders(json_t *want, json_t **events, const char **ids, s
 				break;
 			}
 	}
-	const char *csdi = json_string_value(json_object_get(want, "source_data_identifier"));
+	const char *csdi = jstr(want, "source_data_identifier");
 	if (csdi && strcmp(csdi, "$sdi") == 0) {
 		char *sdi = cef_sdi(ids, n);
 		json_object_set_new(want, "source_data_identifier", json_string(sdi));
@@ -102,14 +108,14 @@ static void fill_placeholders(json_t *want, json_t **events, const char **ids, s
 static void params_from_json(json_t *jp, struct cef_params *p, const char **sev_map)
 {
 	memset(p, 0, sizeof *p);
-	p->name = json_string_value(json_object_get(jp, "name"));
-	p->label = json_string_value(json_object_get(jp, "label"));
-	p->severity = json_string_value(json_object_get(jp, "severity"));
-	p->sensitivity = json_string_value(json_object_get(jp, "sensitivity"));
-	p->container_type = json_string_value(json_object_get(jp, "container_type"));
-	p->sdi = json_string_value(json_object_get(jp, "sdi"));
-	p->artifact_label = json_string_value(json_object_get(jp, "artifact_label"));
-	p->artifact_type = json_string_value(json_object_get(jp, "artifact_type"));
+	p->name = jstr(jp, "name");
+	p->label = jstr(jp, "label");
+	p->severity = jstr(jp, "severity");
+	p->sensitivity = jstr(jp, "sensitivity");
+	p->container_type = jstr(jp, "container_type");
+	p->sdi = jstr(jp, "sdi");
+	p->artifact_label = jstr(jp, "artifact_label");
+	p->artifact_type = jstr(jp, "artifact_type");
 	json_t *m = json_object_get(jp, "sev_map");
 	if (m) {
 		const char *k;
@@ -249,23 +255,23 @@ static void check_sample(const char *line, size_t lineno)
 	json_t *a = json_array_get(json_object_get(c, "artifacts"), 0);
 	json_t *cef = json_object_get(a, "cef");
 
-	const char *rule = json_string_value(json_object_get(plain, "rule"));
-	assert_string_equal(json_string_value(json_object_get(c, "name")), rule);
-	assert_string_equal(json_string_value(json_object_get(a, "name")), rule);
-	const char *prio = json_string_value(json_object_get(plain, "priority"));
+	const char *rule = jstr(plain, "rule");
+	assert_string_equal(jstr(c, "name"), rule);
+	assert_string_equal(jstr(a, "name"), rule);
+	const char *prio = jstr(plain, "priority");
 	const char *want_sev = cef_default_severity(cef_prio(prio));
-	assert_string_equal(json_string_value(json_object_get(c, "severity")), want_sev);
-	assert_string_equal(json_string_value(json_object_get(a, "severity")), want_sev);
+	assert_string_equal(jstr(c, "severity"), want_sev);
+	assert_string_equal(jstr(a, "severity"), want_sev);
 
 	char *sdi = cef_sdi(ids, 1);
-	assert_string_equal(json_string_value(json_object_get(c, "source_data_identifier")), sdi);
+	assert_string_equal(jstr(c, "source_data_identifier"), sdi);
 	free(sdi);
-	assert_string_equal(json_string_value(json_object_get(a, "source_data_identifier")), id);
+	assert_string_equal(jstr(a, "source_data_identifier"), id);
 	assert_true(json_is_true(json_object_get(a, "run_automation")));
 
 	/* the description never keeps Falco's "<time>: <Priority> " prefix */
-	const char *out = json_string_value(json_object_get(plain, "output"));
-	const char *desc = json_string_value(json_object_get(c, "description"));
+	const char *out = jstr(plain, "output");
+	const char *desc = jstr(c, "description");
 	assert_non_null(desc);
 	if (out) {
 		size_t ol = strlen(out), dl = strlen(desc);
@@ -412,7 +418,7 @@ static void test_time_out_of_range(void **state)
 	assert_int_equal(cef_event_time(ev, &ns), 0);
 	assert_int_equal(ns, 1714557600123456789LL);
 	json_t *a = cef_artifact(NULL, ev, "e1", 0, false);
-	assert_string_equal(json_string_value(json_object_get(a, "start_time")),
+	assert_string_equal(jstr(a, "start_time"),
 			    "2024-05-01T10:00:00.123456Z");
 	json_decref(a);
 	json_decref(ev);
@@ -539,10 +545,10 @@ static void test_event_load_never_fails(void **state)
 		json_t *ev = cef_event_load(bad[i], strlen(bad[i]));
 		assert_true(json_is_object(ev));
 		assert_non_null(json_object_get(ev, "socterm.error"));
-		assert_string_equal(json_string_value(json_object_get(ev, "socterm.raw")), bad[i]);
+		assert_string_equal(jstr(ev, "socterm.raw"), bad[i]);
 		const char *ids[] = { "x" };
 		json_t *c = cef_container(NULL, &ev, ids, 1);
-		assert_string_equal(json_string_value(json_object_get(c, "name")), "Unparsed event");
+		assert_string_equal(jstr(c, "name"), "Unparsed event");
 		json_decref(c);
 		json_decref(ev);
 	}
@@ -550,13 +556,13 @@ static void test_event_load_never_fails(void **state)
 	const char raw[] = "{\"rule\":\"r\\u00e9\xff\",\"priority\":\"Error\",\"output_fields\":{\"proc.name\":\"a\xc3\"}}\n";
 	json_t *ev = cef_event_load(raw, sizeof raw - 1);
 	assert_null(json_object_get(ev, "socterm.error"));
-	assert_string_equal(json_string_value(json_object_get(ev, "rule")), "r\xc3\xa9\xef\xbf\xbd");
+	assert_string_equal(jstr(ev, "rule"), "r\xc3\xa9\xef\xbf\xbd");
 	json_decref(ev);
 	/* an integer beyond 64 bits: kept exactly, as the string of its digits */
 	const char big[] = "{\"rule\":\"r\",\"output_fields\":{\"proc.pid\":123456789012345678901234}}";
 	ev = cef_event_load(big, sizeof big - 1);
 	assert_null(json_object_get(ev, "socterm.error"));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(ev, "output_fields"), "proc.pid")),
+	assert_string_equal(jstr(json_object_get(ev, "output_fields"), "proc.pid"),
 			    "123456789012345678901234");
 	json_decref(ev);
 	/* exact int64 values stay integers */
@@ -606,29 +612,29 @@ static void test_nul_never_sent(void **state)
 	assert_null(json_object_get(ev, "socterm.error"));
 	assert_false(has_nul(ev));
 	json_t *f = json_object_get(ev, "output_fields");
-	assert_string_equal(json_string_value(json_object_get(f, "proc.cmdline")),
+	assert_string_equal(jstr(f, "proc.cmdline"),
 			    "cat /etc/shadow\xef\xbf\xbd --hidden-arg");
-	assert_string_equal(json_string_value(json_object_get(f, "user.name")), "\xef\xbf\xbd");
+	assert_string_equal(jstr(f, "user.name"), "\xef\xbf\xbd");
 	/* a backslash and "u0000" as text is not a NUL and stays as it is */
-	assert_string_equal(json_string_value(json_object_get(f, "lit")), "\\u0000");
+	assert_string_equal(jstr(f, "lit"), "\\u0000");
 	/* the exact original goes along (the trailing newline is not part of it) */
 	char *orig = xstrndup(line, sizeof line - 2);
-	assert_string_equal(json_string_value(json_object_get(ev, "socterm.raw")), orig);
+	assert_string_equal(jstr(ev, "socterm.raw"), orig);
 	free(orig);
 
 	const char *ids[] = { "nul-1" };
 	json_t *c = cef_container(NULL, &ev, ids, 1);
 	assert_false(has_nul(c));
-	assert_string_equal(json_string_value(json_object_get(c, "name")), "Read sensitive\xef\xbf\xbd file");
-	assert_string_equal(json_string_value(json_object_get(c, "severity")), "low");
-	assert_string_equal(json_string_value(json_object_get(c, "description")),
+	assert_string_equal(jstr(c, "name"), "Read sensitive\xef\xbf\xbd file");
+	assert_string_equal(jstr(c, "severity"), "low");
+	assert_string_equal(jstr(c, "description"),
 			    "read (cmd=cat /etc/shadow\xef\xbf\xbd --hidden-arg)");
 	json_t *a = json_array_get(json_object_get(c, "artifacts"), 0);
 	json_t *cef = json_object_get(a, "cef");
-	assert_string_equal(json_string_value(json_object_get(a, "severity")), "low");
-	assert_string_equal(json_string_value(json_object_get(cef, "cs1")),
+	assert_string_equal(jstr(a, "severity"), "low");
+	assert_string_equal(jstr(cef, "cs1"),
 			    "cat /etc/shadow\xef\xbf\xbd --hidden-arg");
-	assert_string_equal(json_string_value(json_object_get(cef, "filePath")), "/etc/shadow\xef\xbf\xbd");
+	assert_string_equal(jstr(cef, "filePath"), "/etc/shadow\xef\xbf\xbd");
 	/* strict JSON (no NUL allowed) reads the body back */
 	char *body = json_dumps(c, JSON_COMPACT);
 	json_t *back = json_loads(body, 0, NULL);
@@ -640,10 +646,10 @@ static void test_nul_never_sent(void **state)
 
 	/* a note about it */
 	struct cef_note_in in = { .text = "seen", .marker = "m", .event_id = "nul-1",
-				  .rule = json_string_value(json_object_get(ev, "rule")) };
+				  .rule = jstr(ev, "rule") };
 	json_t *n = cef_note(3, &in);
 	assert_false(has_nul(n));
-	assert_non_null(strstr(json_string_value(json_object_get(n, "content")),
+	assert_non_null(strstr(jstr(n, "content"),
 			       "`Read sensitive\xef\xbf\xbd file`"));
 	json_decref(n);
 	json_decref(ev);
@@ -652,7 +658,7 @@ static void test_nul_never_sent(void **state)
 	const char rawnul[] = "{\"rule\":\"a\0b\",\"priority\":\"Critical\"}";
 	ev = cef_event_load(rawnul, sizeof rawnul - 1);
 	assert_non_null(json_object_get(ev, "socterm.error"));
-	assert_string_equal(json_string_value(json_object_get(ev, "socterm.raw")),
+	assert_string_equal(jstr(ev, "socterm.raw"),
 			    "{\"rule\":\"a\xef\xbf\xbd" "b\",\"priority\":\"Critical\"}");
 	c = cef_container(NULL, &ev, ids, 1);
 	assert_false(has_nul(c));
@@ -677,16 +683,16 @@ static void test_lone_surrogate_escalates(void **state)
 		"\"output_fields\":{\"proc.cmdline\":\"bash -il \\ud800x\\udfff\",\"proc.name\":\"bash\"}}";
 	json_t *ev = cef_event_load(line, sizeof line - 1);
 	assert_null(json_object_get(ev, "socterm.error"));
-	assert_string_equal(json_string_value(json_object_get(ev, "socterm.raw")), line);
+	assert_string_equal(jstr(ev, "socterm.raw"), line);
 	const char *ids[] = { "sur-1" };
 	json_t *c = cef_container(NULL, &ev, ids, 1);
-	assert_string_equal(json_string_value(json_object_get(c, "name")), "Terminal shell in container");
-	assert_string_equal(json_string_value(json_object_get(c, "severity")), "high");
+	assert_string_equal(jstr(c, "name"), "Terminal shell in container");
+	assert_string_equal(jstr(c, "severity"), "high");
 	json_t *a = json_array_get(json_object_get(c, "artifacts"), 0);
-	assert_string_equal(json_string_value(json_object_get(a, "severity")), "high");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(a, "cef"), "cs1")),
+	assert_string_equal(jstr(a, "severity"), "high");
+	assert_string_equal(jstr(json_object_get(a, "cef"), "cs1"),
 			    "bash -il \xef\xbf\xbdx\xef\xbf\xbd");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(a, "cef"), "falcoPriority")),
+	assert_string_equal(jstr(json_object_get(a, "cef"), "falcoPriority"),
 			    "Emergency");
 	json_decref(c);
 	json_decref(ev);
@@ -719,8 +725,8 @@ static void test_artifact_for_existing_container(void **state)
 	json_t *a = cef_artifact(NULL, ev, "e1", 42, false);
 	assert_int_equal(json_integer_value(json_object_get(a, "container_id")), 42);
 	assert_true(json_is_false(json_object_get(a, "run_automation")));
-	assert_string_equal(json_string_value(json_object_get(a, "severity")), "high");
-	assert_string_equal(json_string_value(json_object_get(a, "source_data_identifier")), "e1");
+	assert_string_equal(jstr(a, "severity"), "high");
+	assert_string_equal(jstr(a, "source_data_identifier"), "e1");
 	assert_ptr_equal(json_object_get(a, "data"), ev);
 	json_decref(a);
 	a = cef_artifact(NULL, ev, "e1", 0, true);
@@ -740,11 +746,11 @@ static void test_note(void **state)
 	};
 	json_t *n = cef_note(17, &in);
 	assert_int_equal(json_integer_value(json_object_get(n, "container_id")), 17);
-	assert_string_equal(json_string_value(json_object_get(n, "note_type")), "general");
-	assert_string_equal(json_string_value(json_object_get(n, "note_format")), "markdown");
-	const char *title = json_string_value(json_object_get(n, "title"));
+	assert_string_equal(jstr(n, "note_type"), "general");
+	assert_string_equal(jstr(n, "note_format"), "markdown");
+	const char *title = jstr(n, "title");
 	assert_string_equal(title, "Analyst annotation (alice) [socterm-note:abcd1234-7]");
-	const char *content = json_string_value(json_object_get(n, "content"));
+	const char *content = jstr(n, "content");
 	assert_non_null(strstr(content, "**Rule:** `Rule 'with' ticks`"));
 	assert_non_null(strstr(content, "2024-05-01T10:00:00.123456789Z"));
 	assert_non_null(strstr(content, "`0b1f6a52-0000-4000-8000-000000000001`"));
@@ -759,7 +765,7 @@ static void test_note(void **state)
 	json_decref(listed);
 	struct cef_note_in bare = { .text = "t", .marker = "m" };
 	n = cef_note(1, &bare);
-	assert_string_equal(json_string_value(json_object_get(n, "title")), "Analyst annotation (analyst) [m]");
+	assert_string_equal(jstr(n, "title"), "Analyst annotation (analyst) [m]");
 	json_decref(n);
 }
 
