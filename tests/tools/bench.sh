@@ -9,6 +9,8 @@
 #              events as JSON lines on disk
 #   forward    forward-only events/s vs a bare keep-alive libcurl POST loop
 #              (tests/tools/bench-forward.sh, when present)
+#   large      the console under tmux on huge nested and megabyte values vs
+#              the same keys on ordinary events (tests/tools/bench-large.sh)
 #
 # Every line of results reads "name: value unit" or "name: ratio x (what)".
 # BENCH_EVENTS (1000000) and BENCH_INGEST (200000) size the runs.
@@ -103,4 +105,11 @@ if [ -x "$SOCTERM_SRC/tests/tools/bench-forward.sh" ]; then
 	BENCH_EVENTS_FILE="$EV" bash "$SOCTERM_SRC/tests/tools/bench-forward.sh"
 else
 	say "forward: skipped (no bench-forward.sh)"
+fi
+
+# ---- the console on huge values ----------------------------------------------------
+if command -v tmux >/dev/null; then
+	bash "$SOCTERM_SRC/tests/tools/bench-large.sh"
+else
+	say "large: skipped (no tmux)"
 fi
